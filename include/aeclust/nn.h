@@ -1,0 +1,188 @@
+/* Autoencoders: build from text specs, train, encode, save and load.
+ *
+ * A model is an encoder followed by a decoder, each a comma-separated list of
+ * layers; today's layer kind is
+ *     dense UNITS [ACTIVATION]      e.g. "dense 128 relu, dense 32"
+ * with ACTIVATION one of linear (the default, as Keras), relu,
+ * leaky_relu[:SLOPE] (slope 0.2 unless given), sigmoid, tanh. The code is the
+ * encoder's output; the decoder's output width must equal the input width.
+ *
+ * Data are ae_matrix rows (one sample per row, float32). Parameters live in
+ * one flat block and the model owns workspace for `max_batch` rows, so
+ * encoding and training allocate nothing per batch. A model is not safe to use
+ * from two threads at once (the workspace is shared). The library never
+ * prints: training reports through an optional callback. */
+#ifndef AECLUST_NN_H
+#define AECLUST_NN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "matrix.h"
+#include "status.h"
+
+/* ---- building ---------------------------------------------------------- */
+
+typedef enum {
+    AE_INIT_GLOROT_UNIFORM, /* U(-l, l), l = sqrt(6 / (fan_in + fan_out)) (Keras' default) */
+    AE_INIT_HE_UNIFORM,     /* U(-l, l), l = sqrt(6 / fan_in) (Keras' he_uniform) */
+    AE_INIT_HE_NORMAL       /* N(0, 2 / fan_in), not truncated (PyTorch's kaiming_normal_) */
+} ae_init_kind;
+
+typedef struct {
+    ae_init_kind init; /* weights [AE_INIT_GLOROT_UNIFORM]; biases are always zero */
+    uint64_t seed;     /* for the initial weights [0] */
+    int max_batch;     /* rows of workspace; encode/decode work in chunks of this
+                          many rows, and training grows it to its batch size [256] */
+} ae_model_init_opts;
+
+ae_model_init_opts ae_model_init_defaults(void);
+
+/* "glorot_uniform" (or "glorot"), "he_uniform", "he_normal" -> *out;
+ * AE_ERR_ARG naming the known values otherwise. */
+ae_status ae_init_kind_parse(const char *name, ae_init_kind *out, ae_error *err);
+const char *ae_init_kind_name(ae_init_kind k);
+
+typedef struct ae_model ae_model;
+
+/* Builds a freshly initialised model from the encoder and decoder specs for
+ * input rows of width input_dim; o may be NULL for the defaults. Spec errors
+ * are AE_ERR_ARG with one line such as
+ *   "encoder layer 2: unknown activation 'rellu' (known: ...)"
+ *   "decoder output width 780 does not match the input width 784".
+ * On success *out is owned by the caller (ae_model_free). */
+ae_status ae_model_new(const char *encoder_spec, const char *decoder_spec, int input_dim,
+                       const ae_model_init_opts *o, ae_model **out, ae_error *err);
+void ae_model_free(ae_model *m);
+
+int ae_model_input_dim(const ae_model *m);
+int ae_model_code_dim(const ae_model *m);
+/* Parameter counts: the total, and per part when the pointers are non-NULL. */
+size_t ae_model_param_count(const ae_model *m, size_t *encoder, size_t *decoder);
+/* Canonical spec texts ("dense 128 relu, dense 32 linear"), owned by m. */
+const char *ae_model_encoder_spec(const ae_model *m);
+const char *ae_model_decoder_spec(const ae_model *m);
+
+/* ---- inference ---------------------------------------------------------- */
+
+/* codes (n, code_dim) = encoder(x (n, input_dim)); any n >= 0. `codes` is
+ * allocated here (its previous content is not freed: pass an empty or
+ * already-freed matrix); free it with ae_matrix_free. */
+ae_status ae_model_encode(ae_model *m, const ae_matrix *x, ae_matrix *codes, ae_error *err);
+/* out (n, input_dim) = decoder(codes (n, code_dim)); allocated as above. */
+ae_status ae_model_decode(ae_model *m, const ae_matrix *codes, ae_matrix *out, ae_error *err);
+/* out (n, input_dim) = decoder(encoder(x)); allocated as above. */
+ae_status ae_model_reconstruct(ae_model *m, const ae_matrix *x, ae_matrix *out, ae_error *err);
+
+/* ---- training ------------------------------------------------------------ */
+
+typedef enum { AE_OPTIM_ADAM, AE_OPTIM_SGD } ae_optimizer_kind;
+/* Both losses are means over every element of the batch (as Keras and
+ * PyTorch): MSE mean((y - t)^2); BCE mean(-t log y - (1-t) log(1-y)) with each
+ * log clamped below at log(1e-7) (Keras clamps y to [1e-7, 1-1e-7]: the same
+ * up to 1e-7). BCE needs a sigmoid output layer (an error otherwise) and its
+ * gradient goes straight to the sigmoid's input as (y - t) / count, which
+ * stays useful when the sigmoid saturates. */
+typedef enum { AE_LOSS_MSE, AE_LOSS_BCE } ae_loss_kind;
+
+ae_status ae_optimizer_parse(const char *name, ae_optimizer_kind *out, ae_error *err); /* "adam", "sgd" */
+const char *ae_optimizer_name(ae_optimizer_kind k);
+ae_status ae_loss_parse(const char *name, ae_loss_kind *out, ae_error *err); /* "mse", "bce" */
+const char *ae_loss_name(ae_loss_kind k);
+
+typedef struct {
+    int epoch, epochs;       /* 1-based epoch of epochs */
+    size_t batch, n_batches; /* batches done in this epoch (1-based), of n_batches */
+    double loss;             /* running mean training loss of this epoch so far */
+    double samples_per_s;    /* training throughput of this epoch so far */
+    double elapsed_s;        /* since ae_train started */
+    double eta_s;            /* estimated seconds left for the whole run */
+    double val_loss;         /* validation loss of this epoch (NaN before the end
+                                of the epoch, or without a validation set) */
+    bool end_of_epoch;       /* the last call of this epoch, after validation */
+} ae_train_progress;
+
+typedef struct {
+    int epochs;                  /* [20] */
+    int batch_size;              /* [256]; the last batch of an epoch may be smaller */
+    ae_optimizer_kind optimizer; /* [AE_OPTIM_ADAM] */
+    double lr;                   /* learning rate [1e-3] */
+    /* Adam as PyTorch's torch.optim.Adam: m = b1 m + (1-b1) g, v = b2 v + (1-b2) g^2,
+     * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps). */
+    double beta1;   /* [0.9] */
+    double beta2;   /* [0.999] */
+    double eps;     /* [1e-8] (PyTorch; Keras uses 1e-7) */
+    /* SGD as PyTorch's torch.optim.SGD: v = momentum v + g, p -= lr v. */
+    double momentum;   /* [0] */
+    ae_loss_kind loss; /* [AE_LOSS_MSE] */
+    uint64_t seed;     /* per-epoch shuffling [0] */
+    bool shuffle;      /* reshuffle the rows every epoch [true] */
+    /* Optional validation set, scored at the end of every epoch with the same
+     * loss; val_target NULL means val_input. [NULL, NULL] */
+    const ae_matrix *val_input, *val_target;
+    /* Optional path: the model is saved there atomically after every epoch
+     * whose losses and final parameters are finite. [NULL] */
+    const char *checkpoint;
+    /* Optional callback after every batch and once more at the end of every
+     * epoch (end_of_epoch set, val_loss filled in). [NULL, NULL] */
+    void (*progress)(void *user, const ae_train_progress *p);
+    void *user;
+} ae_train_opts;
+
+ae_train_opts ae_train_defaults(void);
+
+typedef struct {
+    int epoch;            /* 1-based */
+    double train_loss;    /* mean over the epoch's batches, weighted by batch size */
+    double val_loss;      /* NaN without a validation set */
+    double seconds;       /* wall time of the epoch (training and validation) */
+    double samples_per_s; /* training rows per second */
+} ae_epoch_stats;
+
+typedef struct {
+    int n;                  /* epochs completed */
+    ae_epoch_stats *epochs; /* (n), owned */
+} ae_train_history;
+
+void ae_train_history_free(ae_train_history *h);
+/* Writes "epoch,train_loss,val_loss,seconds,samples_per_s" and one row per
+ * epoch (val_loss "nan" when absent) to path, atomically. */
+ae_status ae_train_history_write_csv(const char *path, const ae_train_history *h, ae_error *err);
+
+/* Trains m to map input (n, input_dim) to target (n, input_dim) (target NULL:
+ * input itself; a noisy input with a clean target makes a denoising AE);
+ * o NULL means the defaults. history, if non-NULL, is filled with the epochs
+ * completed, also when training fails part way (free it either way).
+ * A NaN or Inf loss (or validation loss, or parameter at the end of an
+ * epoch) stops training with AE_ERR_NUMERIC:
+ *   "training diverged at epoch 3, batch 117 (loss = nan); the last good
+ *    model is in CKPT" (or "...; no checkpoint was set", or "...; no epoch
+ *    had completed, so no checkpoint was written")
+ * leaving the checkpoint file as it was after the last good epoch; the
+ * in-memory model's parameters are then not usable. NaN/Inf in the data is an
+ * error before training starts. */
+ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target, const ae_train_opts *o,
+                   ae_train_history *history, ae_error *err);
+
+/* Mean loss of m on (input, target) (target NULL: input), batched. */
+ae_status ae_model_loss(ae_model *m, const ae_matrix *input, const ae_matrix *target, ae_loss_kind loss,
+                        double *out, ae_error *err);
+
+/* ---- files and summary --------------------------------------------------- */
+
+/* Saves m atomically: magic "AECLNNMD", format version, the two spec strings,
+ * input width, named tensors with shapes, CRC-32 of everything before it. */
+ae_status ae_model_save(const ae_model *m, const char *path, ae_error *err);
+/* Loads a model saved by ae_model_save; refuses (AE_ERR_FORMAT, naming the
+ * path) a wrong magic, another version, a truncated file, a checksum
+ * mismatch, specs that do not parse or tensors that do not fit them. */
+ae_status ae_model_load(const char *path, ae_model **out, ae_error *err);
+
+/* Keras-style summary: for the encoder and then the decoder a table of
+ * "Layer (type)", "Output Shape" ("(None, 128)"), "Param #", and its
+ * "Total params: 3,184,010 (12.15 MB)"; then the total of both. */
+ae_status ae_model_summary_write(FILE *f, const ae_model *m, ae_error *err);
+
+#endif

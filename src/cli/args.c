@@ -1,0 +1,159 @@
+#include "args.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cli_opt *find(cli_command *cmd, const char *name, size_t len)
+{
+    for (int i = 0; i < cmd->n_opts; i++)
+        if (strlen(cmd->opts[i].name) == len && strncmp(cmd->opts[i].name, name, len) == 0)
+            return &cmd->opts[i];
+    return NULL;
+}
+
+cli_opt *cli_get(cli_command *cmd, const char *name) { return find(cmd, name, strlen(name)); }
+
+int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, int max_pos, int *n_pos, char *err,
+              size_t n)
+{
+    *n_pos = 0;
+    for (int i = 0; i < cmd->n_opts; i++) {
+        cli_opt *o = &cmd->opts[i];
+        o->value = o->def;
+        o->given = 0;
+        o->n_list = 0;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) return 1;
+        if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+            if (*n_pos >= max_pos) {
+                snprintf(err, n, "%s: unexpected argument '%s'", cmd->name, a);
+                return -1;
+            }
+            pos[(*n_pos)++] = a;
+            continue;
+        }
+        const char *name = a + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        cli_opt *o = find(cmd, name, len);
+        if (!o) {
+            snprintf(err, n, "%s: unknown option --%.*s (see 'aeclust %s --help')", cmd->name, (int)len, name,
+                     cmd->name);
+            return -1;
+        }
+        const char *v;
+        if (!o->metavar) {
+            if (eq) {
+                snprintf(err, n, "%s: option --%s takes no value", cmd->name, o->name);
+                return -1;
+            }
+            v = "1";
+        } else if (eq) {
+            v = eq + 1;
+        } else if (i + 1 < argc) {
+            v = argv[++i];
+        } else {
+            snprintf(err, n, "%s: option --%s needs a value %s", cmd->name, o->name, o->metavar);
+            return -1;
+        }
+        if (o->multi) {
+            if (o->n_list >= CLI_MAX_MULTI) {
+                snprintf(err, n, "%s: too many --%s options (at most %d)", cmd->name, o->name, CLI_MAX_MULTI);
+                return -1;
+            }
+            o->list[o->n_list++] = v;
+        }
+        o->value = v;
+        o->given = 1;
+    }
+    return 0;
+}
+
+void cli_usage(const cli_command *cmd, FILE *f)
+{
+    fprintf(f, "usage: aeclust %s%s%s [options]\n  %s\n\noptions:\n", cmd->name, *cmd->args ? " " : "", cmd->args,
+            cmd->summary);
+    for (int i = 0; i < cmd->n_opts; i++) {
+        const cli_opt *o = &cmd->opts[i];
+        char left[64];
+        snprintf(left, sizeof left, "--%s%s%s", o->name, o->metavar ? " " : "", o->metavar ? o->metavar : "");
+        fprintf(f, "  %-24s %s", left, o->help);
+        if (o->def) fprintf(f, " [%s]", o->def);
+        if (o->multi) fprintf(f, " (repeatable)");
+        fputc('\n', f);
+    }
+    fprintf(f, "  %-24s %s\n", "--help", "this text");
+}
+
+int cli_long(const cli_opt *o, long min, long max, long *out, char *err, size_t n)
+{
+    const char *v = o->value;
+    char *end;
+    errno = 0;
+    long x = v ? strtol(v, &end, 10) : 0;
+    if (!v || *v == '\0' || *end != '\0' || errno) {
+        snprintf(err, n, "--%s: '%s' is not an integer", o->name, v ? v : "");
+        return -1;
+    }
+    if (x < min || x > max) {
+        snprintf(err, n, "--%s: %ld is out of range [%ld, %ld]", o->name, x, min, max);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int cli_double(const cli_opt *o, double min, double max, double *out, char *err, size_t n)
+{
+    const char *v = o->value;
+    char *end;
+    errno = 0;
+    double x = v ? strtod(v, &end) : 0;
+    if (!v || *v == '\0' || *end != '\0' || errno || !isfinite(x)) {
+        snprintf(err, n, "--%s: '%s' is not a finite number", o->name, v ? v : "");
+        return -1;
+    }
+    if (x < min || x > max) {
+        snprintf(err, n, "--%s: %g is out of range [%g, %g]", o->name, x, min, max);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int cli_u64(const cli_opt *o, uint64_t *out, char *err, size_t n)
+{
+    const char *v = o->value;
+    char *end;
+    errno = 0;
+    unsigned long long x = v ? strtoull(v, &end, 10) : 0;
+    if (!v || *v == '\0' || *v == '-' || *end != '\0' || errno) {
+        snprintf(err, n, "--%s: '%s' is not a non-negative integer", o->name, v ? v : "");
+        return -1;
+    }
+    *out = (uint64_t)x;
+    return 0;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("aeclust: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 2;
+}
+
+int cli_require(cli_command *cmd, const char *name)
+{
+    cli_opt *o = cli_get(cmd, name);
+    if (o->given) return 0;
+    return cli_fail("%s: missing option --%s %s", cmd->name, name, o->metavar ? o->metavar : "");
+}

@@ -1,0 +1,60 @@
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aeclust/config.h"
+#include "aeclust/run.h"
+#include "args.h"
+#include "commands.h"
+
+static void log_line(void *user, const char *line)
+{
+    (void)user;
+    fprintf(stderr, "%s\n", line);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    cli_opt opts[] = {
+        {.name = "out", .metavar = "DIR", .help = "run folder", .def = "runs/<experiment name>"},
+        {.name = "seed", .metavar = "N", .help = "seed (same as --set experiment.seed=N)"},
+        {.name = "set", .metavar = "SECTION.KEY=VALUE", .help = "override a setting of the file", .multi = 1},
+        {.name = "data-dir", .metavar = "DIR", .help = "data folder"},
+        {.name = "quiet", .help = "print only the results table"},
+    };
+    cli_command cmd = {"run", "EXPERIMENT.ini", "run an experiment file and print its results table", opts,
+                       sizeof opts / sizeof opts[0]};
+    const char *pos[1];
+    int n_pos;
+    char msg[512];
+    int rc = cli_parse(&cmd, argc, argv, pos, 1, &n_pos, msg, sizeof msg);
+    if (rc == 1) return cli_usage(&cmd, stdout), 0;
+    if (rc < 0) return cli_fail("%s", msg);
+    if (n_pos != 1) return cli_fail("run: missing the experiment file (usage: aeclust run EXPERIMENT.ini)");
+
+    ae_error err = {0};
+    ae_config *cfg;
+    if (ae_config_load(pos[0], &cfg, &err)) return cli_report(&err);
+    cli_opt *set = cli_get(&cmd, "set"), *seed = cli_get(&cmd, "seed");
+    for (int i = 0; i < set->n_list; i++)
+        if (ae_config_set(cfg, set->list[i], &err)) goto fail;
+    if (seed->given) {
+        char a[128];
+        snprintf(a, sizeof a, "experiment.seed=%s", seed->value);
+        if (ae_config_set(cfg, a, &err)) goto fail;
+    }
+
+    ae_run_opts ro = {.data_dir = cli_get(&cmd, "data-dir")->value, .log = log_line};
+    if (cli_get(&cmd, "out")->given) ro.out_dir = cli_get(&cmd, "out")->value;
+    if (cli_get(&cmd, "quiet")->given) ro.log = NULL;
+    ae_run_result res;
+    if (ae_run_experiment(cfg, &ro, &res, &err)) goto fail;
+    printf("experiment %s (seed %ld): %.1f s, results in %s/\n\n", ae_config_str(cfg, "experiment", "name"),
+           ae_config_int(cfg, "experiment", "seed"), res.total_s, res.out_dir);
+    ae_run_result_print(&res, stdout);
+    ae_config_free(cfg);
+    return 0;
+fail:
+    ae_config_free(cfg);
+    return cli_report(&err);
+}

@@ -1,0 +1,44 @@
+/* aeclust: the command-line front end. Every command is a thin layer over the
+ * library: parse options, call the library, print, and turn a failure into
+ * one line on stderr and exit status 2. */
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "commands.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *summary;
+} commands[] = {
+    {"run", cmd_run, "run an experiment file end to end and print its results table"},
+    {"kmeans", cmd_kmeans, "k-means on a matrix (.npy or IDX)"},
+    {"metrics", cmd_metrics, "score cluster assignments against true labels"},
+    {"export", cmd_export, "write a data set split as .npy files"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: aeclust COMMAND [options]   (aeclust COMMAND --help for its options)\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nData folder: --data-dir, else $AECLUST_DATA, else ./data (scripts/setup.sh fills it).\n");
+}
+
+int cli_report(const ae_error *err) { return cli_fail("%s", err->msg[0] ? err->msg : ae_status_name(err->status)); }
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
+    return cli_fail("unknown command '%s' (see 'aeclust --help')", argv[1]);
+}

@@ -1,0 +1,99 @@
+/* Greedy k-means++ seeding (Arthur & Vassilvitskii, with scikit-learn's
+ * local trials): the first seed is a uniformly drawn row; every further seed
+ * is the best, by resulting potential, of 2 + floor(ln k) rows drawn with
+ * probability proportional to their squared distance to the closest seed.
+ *
+ * Distances are taken directly as sums of squared differences on the raw
+ * rows: they are translation invariant, so no centring is needed, and a row
+ * that is already a seed gets exactly 0 and is never drawn again. */
+#include <math.h>
+#include <string.h>
+
+#include "kmeans_internal.h"
+
+#define MAX_TRIALS 32 /* 2 + floor(ln INT_MAX) = 23 */
+
+/* For each candidate t: trial[t] = min(closest, |x - x_cand[t]|^2) per row and
+ * pots[t] = its sum (per-block partial sums added in block order). */
+static void trial_potentials(ae_km_work *w, const size_t *cand, int nc, double *pots)
+{
+    const size_t n = w->n, d = w->d, L = (size_t)w->ntrials;
+    const float *x = w->x, *closest = w->closest;
+    float *trial = w->trial;
+#pragma omp parallel for schedule(static) num_threads(w->nthreads)
+    for (size_t b = 0; b < w->nblocks; b++) {
+        double *part = w->block + b * L;
+        for (int t = 0; t < nc; t++) part[t] = 0.0;
+        size_t end = (b + 1) * AE_KM_BLOCK < n ? (b + 1) * AE_KM_BLOCK : n;
+        for (size_t i = b * AE_KM_BLOCK; i < end; i++) {
+            const float *xi = x + i * d;
+            for (int t = 0; t < nc; t++) {
+                float v = ae_km_sqdist(xi, x + cand[t] * d, d);
+                if (closest[i] < v) v = closest[i];
+                trial[(size_t)t * n + i] = v;
+                part[t] += v;
+            }
+        }
+    }
+    for (int t = 0; t < nc; t++) {
+        double s = 0.0;
+        for (size_t b = 0; b < w->nblocks; b++) s += w->block[b * L + (size_t)t];
+        pots[t] = s;
+    }
+}
+
+/* Draws ntrials rows with probability closest[i] / pot: the draws are sorted
+ * so one pass over the running sum serves them all. */
+static void draw_candidates(ae_km_work *w, ae_rng *rng, double pot, size_t *cand)
+{
+    const int L = w->ntrials;
+    if (!(pot > 0.0)) { /* every row coincides with a seed: any row will do */
+        for (int t = 0; t < L; t++) cand[t] = (size_t)ae_rng_below(rng, w->n);
+        return;
+    }
+    double r[MAX_TRIALS];
+    int order[MAX_TRIALS];
+    for (int t = 0; t < L; t++) {
+        r[t] = ae_rng_uniform(rng) * pot;
+        order[t] = t;
+        for (int u = t; u > 0 && r[order[u - 1]] > r[order[u]]; u--) {
+            int tmp = order[u];
+            order[u] = order[u - 1];
+            order[u - 1] = tmp;
+        }
+    }
+    double acc = 0.0;
+    size_t last_positive = 0;
+    int q = 0;
+    for (size_t i = 0; i < w->n && q < L; i++) {
+        if (w->closest[i] > 0.0f) last_positive = i;
+        acc += w->closest[i];
+        while (q < L && acc > r[order[q]]) cand[order[q++]] = i;
+    }
+    /* rounding can leave a draw just above the final running sum */
+    while (q < L) cand[order[q++]] = last_positive;
+}
+
+void ae_km_plusplus(ae_km_work *w, ae_rng *rng, size_t *seeds)
+{
+    const size_t n = w->n;
+    size_t cand[MAX_TRIALS];
+    double pots[MAX_TRIALS];
+
+    seeds[0] = (size_t)ae_rng_below(rng, n);
+    for (size_t i = 0; i < n; i++) w->closest[i] = INFINITY;
+    trial_potentials(w, seeds, 1, pots);
+    memcpy(w->closest, w->trial, n * sizeof *w->closest);
+    double pot = pots[0];
+
+    for (int c = 1; c < w->k; c++) {
+        draw_candidates(w, rng, pot, cand);
+        trial_potentials(w, cand, w->ntrials, pots);
+        int best = 0;
+        for (int t = 1; t < w->ntrials; t++)
+            if (pots[t] < pots[best]) best = t;
+        memcpy(w->closest, w->trial + (size_t)best * n, n * sizeof *w->closest);
+        pot = pots[best];
+        seeds[c] = cand[best];
+    }
+}

@@ -1,0 +1,105 @@
+/* Internal pieces of k-means, shared by kmeans.c (API, restarts),
+ * kmeans_init.c (greedy k-means++), kmeans_assign.c (the GEMM assignment
+ * pass) and kmeans_lloyd.c (iterations, empty-cluster repair). The tests
+ * include it to drive Lloyd from hand-picked starting centres.
+ *
+ * Coordinates. Centres are kept centred (c' = c - mean, as scikit-learn
+ * centres x for precision). The GEMM runs on `xs`, which is x itself when
+ * x's mean is small next to its spread, or else a centred copy of x; `off`
+ * is what xs still has to lose to be centred (mean, or zeros for the copy),
+ * so that for a row x_i of xs
+ *     |x_i - off - c'_j|^2 = xsq_i + bias_j - 2 x_i.c'_j,
+ *     bias_j = |c'_j|^2 + 2 off.c'_j,
+ * and only -2 x_i.c'_j needs the GEMM. Without the copy the GEMM's rounding
+ * scales with |x| instead of |x - mean|: a factor below 2 when
+ * |mean|^2 <= 4 * (mean squared spread), the test for making the copy.
+ *
+ * Threads. The GEMM is threaded by OpenBLAS; the assignment pass that
+ * alternates with it is single-threaded on purpose, since OpenMP workers and
+ * OpenBLAS workers spinning on the same cores slow each other down badly.
+ * Passes without a GEMM (statistics, k-means++, inertia) use OpenMP over
+ * fixed row blocks whose partial sums are added in block order, so results do
+ * not depend on the number of threads. */
+#ifndef AE_KMEANS_INTERNAL_H
+#define AE_KMEANS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aeclust/kmeans.h"
+#include "aeclust/rng.h"
+
+typedef struct {
+    size_t n, d;
+    int k;
+    const float *x;  /* (n, d) the caller's rows, never written */
+    const float *xs; /* (n, d) rows the GEMM reads: x or xcopy */
+    float *xcopy;    /* (n, d) x - mean, only when the offset is large; else NULL */
+    float *mean;     /* (d) column means of x */
+    float *off;      /* (d) xs's remaining offset: mean, or zeros when xs is xcopy */
+    double sum_var;  /* sum over columns of the (population) variance of x */
+    float *xsq;      /* (n) |x_i - mean|^2 */
+    float *mind;     /* (n) squared distance of row i to its centre in the last assignment */
+    int32_t *labels; /* (n) cluster of each row: the membership `sums` reflects during a fit */
+    float *cen;      /* (k, d) current centres, centred */
+    float *cen_new;  /* (k, d) next centres (fit only) */
+    float *bias;     /* (k) |c'_j|^2 + 2 off.c'_j */
+
+    size_t chunk;    /* rows per GEMM */
+    float *dist;     /* (chunk, k) -2 x_i.c'_j */
+
+    double *sums;    /* (k, d) sum of the xs rows of each cluster, kept up to date (fit only) */
+    int64_t *counts; /* (k) cluster sizes (fit only) */
+
+    int nthreads;    /* OpenMP threads for the passes without a GEMM */
+    size_t nblocks;  /* ceil(n / AE_KM_BLOCK) */
+    double *block;   /* (nblocks, ntrials) per-block partial sums */
+    int ntrials;     /* k-means++ candidates per step: 2 + floor(ln k) */
+    float *closest;  /* (n) squared distance to the closest chosen seed (fit only) */
+    float *trial;    /* (ntrials, n) the same, if candidate t were added (fit only) */
+} ae_km_work;
+
+/* Rows per block of ae_km_work.block: fixed so sums add up in the same order
+ * whatever the thread count. */
+#define AE_KM_BLOCK 2048
+
+/* Allocates the buffers for x (n >= 1, d >= 1) and k >= 1 centres and computes
+ * mean, sum_var and xsq. `fit` adds what fitting needs beyond assignment. */
+ae_status ae_km_work_init(ae_km_work *w, const ae_matrix *x, int k, bool fit, ae_error *err);
+void ae_km_work_free(ae_km_work *w);
+
+/* Assigns every row to its closest centre of cen ((k, d), centred), filling
+ * labels and mind; with `update`, moves each row that changed cluster from
+ * its old cluster's sum and count to its new one's (rows labelled -1 are only
+ * added). Returns how many labels changed. */
+size_t ae_km_assign(ae_km_work *w, const float *cen, bool update);
+
+/* Greedy k-means++: fills seeds[0..k) with distinct-as-possible row indices. */
+void ae_km_plusplus(ae_km_work *w, ae_rng *rng, size_t *seeds);
+
+/* Lloyd iterations from the centres in w->cen (centred); on return w->cen and
+ * w->labels hold the result (labels consistent with cen). Returns the number
+ * of iterations. tol_abs bounds the squared centre shift summed over clusters. */
+int ae_km_lloyd(ae_km_work *w, int max_iter, double tol_abs);
+
+/* Sum over rows of |x_i - centroids[labels_i]|^2 in double, centroids in
+ * x's coordinates (k, d). part is scratch of ceil(n / AE_KM_BLOCK) doubles. */
+double ae_km_inertia(const float *x, size_t n, size_t d, const float *centroids, const int32_t *labels,
+                     double *part);
+
+/* Squared Euclidean distance of two d-vectors in float: the simd reduction
+ * keeps one partial sum per vector lane, which both vectorises (GCC's -O2
+ * does not reorder a plain float sum) and keeps rounding small. */
+static inline float ae_km_sqdist(const float *a, const float *b, size_t d)
+{
+    float s = 0.0f;
+#pragma omp simd reduction(+ : s)
+    for (size_t j = 0; j < d; j++) {
+        float t = a[j] - b[j];
+        s += t * t;
+    }
+    return s;
+}
+
+#endif

@@ -1,0 +1,254 @@
+/* The model: layers, the flat parameter and gradient blocks, the workspace,
+ * and the forward/backward passes over a range of layers. */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aeclust/rng.h"
+#include "spec.h"
+
+ae_model_init_opts ae_model_init_defaults(void)
+{
+    return (ae_model_init_opts){.init = AE_INIT_GLOROT_UNIFORM, .seed = 0, .max_batch = 256};
+}
+
+void ae_model_free(ae_model *m)
+{
+    if (!m) return;
+    free(m->layers);
+    free(m->enc_spec);
+    free(m->dec_spec);
+    free(m->params);
+    free(m->grads);
+    free(m->act_block);
+    free(m->out);
+    free(m->gbuf[0]);
+    free(m->gbuf[1]);
+    free(m->scratch);
+    free(m);
+}
+
+/* Walks layers [from, to) from shape `in`, inferring each output shape. */
+static ae_status infer_shapes(ae_layer *ls, int from, int to, ae_shape in, const char *part, ae_error *err)
+{
+    for (int i = from; i < to; i++) {
+        ls[i].in = in;
+        char msg[AE_LAYER_MSG_MAX];
+        if (ls[i].ops->infer(&ls[i], msg, sizeof msg) != 0)
+            return ae_fail(err, AE_ERR_ARG, "%s layer %d: %s", part, i - from + 1, msg);
+        in = ls[i].out;
+    }
+    return AE_OK;
+}
+
+ae_status ae_model_reserve(ae_model *m, int B, ae_error *err)
+{
+    if (B <= m->max_batch && m->act_block) return AE_OK;
+    if (B < m->max_batch) B = m->max_batch;
+    size_t total = 0;
+    for (int i = 0; i < m->n_layers; i++) total += ae_layer_out_size(m, i);
+    float *acts = malloc(total * (size_t)B * sizeof(float));
+    float *g0 = malloc(m->max_width * (size_t)B * sizeof(float));
+    float *g1 = malloc(m->max_width * (size_t)B * sizeof(float));
+    float *scr = m->scratch_per_row ? malloc(m->scratch_per_row * (size_t)B * sizeof(float)) : NULL;
+    if (!acts || !g0 || !g1 || (m->scratch_per_row && !scr)) {
+        free(acts);
+        free(g0);
+        free(g1);
+        free(scr);
+        return ae_fail(err, AE_ERR_NOMEM, "out of memory for the workspace of a %d-row batch", B);
+    }
+    free(m->act_block);
+    free(m->gbuf[0]);
+    free(m->gbuf[1]);
+    free(m->scratch);
+    m->act_block = acts;
+    m->gbuf[0] = g0;
+    m->gbuf[1] = g1;
+    m->scratch = scr;
+    for (int i = 0; i < m->n_layers; i++) m->layers[i].scratch = scr;
+    size_t off = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        m->out[i] = acts + off; /* (B, out size of layer i) */
+        off += ae_layer_out_size(m, i) * (size_t)B;
+    }
+    m->max_batch = B;
+    return AE_OK;
+}
+
+ae_status ae_model_build(const char *encoder_spec, const char *decoder_spec, int input_dim, int max_batch,
+                         ae_model **out, ae_error *err)
+{
+    *out = NULL;
+    if (input_dim <= 0) return ae_fail(err, AE_ERR_ARG, "input width must be positive, got %d", input_dim);
+    if (max_batch <= 0) return ae_fail(err, AE_ERR_ARG, "max_batch must be positive, got %d", max_batch);
+    ae_layer *enc = NULL, *dec = NULL;
+    int n_enc = 0, n_dec = 0;
+    ae_status st = ae_spec_parse(encoder_spec, "encoder", &enc, &n_enc, err);
+    if (st) return st;
+    st = ae_spec_parse(decoder_spec, "decoder", &dec, &n_dec, err);
+    if (st) {
+        free(enc);
+        return st;
+    }
+    ae_model *m = calloc(1, sizeof *m);
+    ae_layer *ls = calloc((size_t)(n_enc + n_dec), sizeof *ls);
+    if (!m || !ls) {
+        free(enc);
+        free(dec);
+        free(m);
+        free(ls);
+        return ae_fail(err, AE_ERR_NOMEM, "out of memory building a model");
+    }
+    memcpy(ls, enc, (size_t)n_enc * sizeof *ls);
+    memcpy(ls + n_enc, dec, (size_t)n_dec * sizeof *ls);
+    free(enc);
+    free(dec);
+    m->layers = ls;
+    m->n_enc = n_enc;
+    m->n_layers = n_enc + n_dec;
+    m->input_dim = input_dim;
+    m->in_shape = (ae_shape){.rank = 1, .dim = {input_dim}};
+
+    st = infer_shapes(ls, 0, n_enc, m->in_shape, "encoder", err);
+    if (!st) st = infer_shapes(ls, n_enc, m->n_layers, ls[n_enc - 1].out, "decoder", err);
+    if (!st) {
+        size_t out_w = ae_shape_size(ls[m->n_layers - 1].out);
+        if (out_w != (size_t)input_dim)
+            st = ae_fail(err, AE_ERR_ARG, "decoder output width %zu does not match the input width %d", out_w,
+                         input_dim);
+    }
+    if (st) {
+        ae_model_free(m);
+        return st;
+    }
+
+    m->max_width = (size_t)input_dim;
+    for (int i = 0; i < m->n_layers; i++) {
+        size_t w = ae_layer_out_size(m, i);
+        if (w > m->max_width) m->max_width = w;
+        m->n_params += ls[i].n_params;
+        if (i < n_enc) m->n_enc_params += ls[i].n_params;
+        size_t sc = ls[i].ops->scratch ? ls[i].ops->scratch(&ls[i]) : 0;
+        if (sc > m->scratch_per_row) m->scratch_per_row = sc;
+    }
+    m->enc_spec = ae_spec_format(ls, n_enc);
+    m->dec_spec = ae_spec_format(ls + n_enc, n_dec);
+    m->params = calloc(m->n_params ? m->n_params : 1, sizeof(float));
+    m->grads = calloc(m->n_params ? m->n_params : 1, sizeof(float));
+    m->out = calloc((size_t)m->n_layers, sizeof *m->out);
+    if (!m->enc_spec || !m->dec_spec || !m->params || !m->grads || !m->out) {
+        ae_model_free(m);
+        return ae_fail(err, AE_ERR_NOMEM, "out of memory for a model of %zu parameters", m->n_params);
+    }
+    size_t off = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        ls[i].params = m->params + off;
+        ls[i].grads = m->grads + off;
+        off += ls[i].n_params;
+    }
+    st = ae_model_reserve(m, max_batch, err);
+    if (st) {
+        ae_model_free(m);
+        return st;
+    }
+    *out = m;
+    return AE_OK;
+}
+
+ae_status ae_model_new(const char *encoder_spec, const char *decoder_spec, int input_dim,
+                       const ae_model_init_opts *o, ae_model **out, ae_error *err)
+{
+    ae_model_init_opts def = ae_model_init_defaults();
+    if (!o) o = &def;
+    if (o->init != AE_INIT_GLOROT_UNIFORM && o->init != AE_INIT_HE_UNIFORM && o->init != AE_INIT_HE_NORMAL)
+        return ae_fail(err, AE_ERR_ARG, "unknown initializer %d", (int)o->init);
+    ae_model *m;
+    ae_status st = ae_model_build(encoder_spec, decoder_spec, input_dim, o->max_batch, &m, err);
+    if (st) {
+        *out = NULL;
+        return st;
+    }
+    ae_rng rng;
+    ae_rng_seed(&rng, o->seed);
+    for (int i = 0; i < m->n_layers; i++) m->layers[i].ops->init(&m->layers[i], o->init, &rng);
+    *out = m;
+    return AE_OK;
+}
+
+int ae_model_input_dim(const ae_model *m) { return m->input_dim; }
+int ae_model_code_dim(const ae_model *m) { return (int)ae_layer_out_size(m, m->n_enc - 1); }
+
+size_t ae_model_param_count(const ae_model *m, size_t *encoder, size_t *decoder)
+{
+    if (encoder) *encoder = m->n_enc_params;
+    if (decoder) *decoder = m->n_params - m->n_enc_params;
+    return m->n_params;
+}
+
+const char *ae_model_encoder_spec(const ae_model *m) { return m->enc_spec; }
+const char *ae_model_decoder_spec(const ae_model *m) { return m->dec_spec; }
+
+const float *ae_model_forward(ae_model *m, const float *x, int B, int from, int to)
+{
+    const float *in = x;
+    for (int i = from; i < to; i++) {
+        ae_layer *l = &m->layers[i];
+        l->ops->forward(l, in, m->out[i], B);
+        in = m->out[i];
+    }
+    return in;
+}
+
+void ae_model_backward(ae_model *m, const float *x, float *dy, int B, int from, int to, float *dx, int flags)
+{
+    float *dout = dy;
+    for (int i = to - 1; i >= from; i--) {
+        ae_layer *l = &m->layers[i];
+        const float *in = i == from ? x : m->out[i - 1];
+        float *din;
+        if (i == from)
+            din = dx; /* NULL: the input needs no gradient, skip that GEMM */
+        else
+            din = dout == m->gbuf[0] ? m->gbuf[1] : m->gbuf[0];
+        l->ops->backward(l, in, m->out[i], dout, din, B, i == to - 1 ? flags : flags & ~AE_BWD_PREACT);
+        dout = din;
+    }
+}
+
+/* Runs layers [from, to) over all rows of x in chunks of max_batch into a
+ * freshly allocated y. */
+static ae_status run_rows(ae_model *m, const ae_matrix *x, int from, int to, size_t in_w, ae_matrix *y,
+                          const char *what, ae_error *err)
+{
+    if (!x || (!x->data && x->rows))
+        return ae_fail(err, AE_ERR_ARG, "%s: no input matrix", what);
+    if (x->cols != in_w)
+        return ae_fail(err, AE_ERR_ARG, "%s: input has %zu columns, the model wants %zu", what, x->cols, in_w);
+    size_t out_w = ae_layer_out_size(m, to - 1);
+    ae_status st = ae_matrix_alloc(y, x->rows, out_w, err);
+    if (st) return st;
+    size_t chunk = (size_t)m->max_batch;
+    for (size_t r = 0; r < x->rows; r += chunk) {
+        int B = (int)(x->rows - r < chunk ? x->rows - r : chunk);
+        const float *o = ae_model_forward(m, x->data + r * in_w, B, from, to);
+        memcpy(y->data + r * out_w, o, (size_t)B * out_w * sizeof(float));
+    }
+    return AE_OK;
+}
+
+ae_status ae_model_encode(ae_model *m, const ae_matrix *x, ae_matrix *codes, ae_error *err)
+{
+    return run_rows(m, x, 0, m->n_enc, (size_t)m->input_dim, codes, "encode", err);
+}
+
+ae_status ae_model_decode(ae_model *m, const ae_matrix *codes, ae_matrix *out, ae_error *err)
+{
+    return run_rows(m, codes, m->n_enc, m->n_layers, (size_t)ae_model_code_dim(m), out, "decode", err);
+}
+
+ae_status ae_model_reconstruct(ae_model *m, const ae_matrix *x, ae_matrix *out, ae_error *err)
+{
+    return run_rows(m, x, 0, m->n_layers, (size_t)m->input_dim, out, "reconstruct", err);
+}

@@ -1,0 +1,54 @@
+/* The model object and its forward/backward passes (internal to src/nn).
+ *
+ * Layers [0, n_enc) are the encoder, [n_enc, n_layers) the decoder. All
+ * parameters are one flat block, all gradients another of the same layout;
+ * each layer holds views. The workspace keeps every layer's output for
+ * max_batch rows (backward needs them) and two ping-pong gradient buffers. */
+#ifndef AE_NN_MODEL_H
+#define AE_NN_MODEL_H
+
+#include "aeclust/nn.h"
+#include "layer.h"
+
+struct ae_model {
+    int input_dim;
+    ae_shape in_shape;
+    int n_layers, n_enc;
+    ae_layer *layers; /* (n_layers) */
+    char *enc_spec, *dec_spec; /* canonical, owned */
+    size_t n_params, n_enc_params;
+    float *params; /* (n_params) */
+    float *grads;  /* (n_params) */
+
+    int max_batch;
+    size_t max_width; /* widest per-sample activation, input included */
+    float *act_block; /* all layer outputs */
+    float **out;      /* (n_layers) views: out[i] is (max_batch, size of layer i's output) */
+    float *gbuf[2];   /* (max_batch, max_width) each */
+    size_t scratch_per_row; /* the largest ops->scratch over the layers */
+    float *scratch;         /* (max_batch, scratch_per_row), NULL when 0 */
+};
+
+/* Builds the layers from both specs, checks the shapes and allocates the
+ * parameter/gradient blocks and the workspace; parameters are left zero. */
+ae_status ae_model_build(const char *encoder_spec, const char *decoder_spec, int input_dim, int max_batch,
+                         ae_model **out, ae_error *err);
+
+/* Makes the workspace hold at least B rows. */
+ae_status ae_model_reserve(ae_model *m, int B, ae_error *err);
+
+/* Runs layers [from, to) on x (B, input of layer `from`), B <= max_batch;
+ * returns the output of layer to-1, (B, its size), a workspace view. */
+const float *ae_model_forward(ae_model *m, const float *x, int B, int from, int to);
+
+/* Backward through layers [from, to) after ae_model_forward(m, x, B, from, to).
+ * dy (B, output of layer to-1) = dL/d(output), overwritten; may be gbuf[0] or
+ * gbuf[1] or a caller buffer. Gradients are written (flags & AE_BWD_ACCUMULATE:
+ * added) to m->grads; AE_BWD_PREACT means dy is already w.r.t. the last layer's
+ * pre-activation. dx, if non-NULL, receives (B, input of layer from). */
+void ae_model_backward(ae_model *m, const float *x, float *dy, int B, int from, int to, float *dx, int flags);
+
+/* Size of the per-sample output of layer i. */
+static inline size_t ae_layer_out_size(const ae_model *m, int i) { return ae_shape_size(m->layers[i].out); }
+
+#endif

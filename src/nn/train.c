@@ -1,0 +1,319 @@
+/* Mini-batch training: shuffle, gather a batch, forward, loss, backward,
+ * optimiser step; per-epoch validation, checkpoint and history. Everything the
+ * loop touches is allocated before the first batch. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aeclust/rng.h"
+#include "core/atomic_file.h"
+#include "loss.h"
+#include "model.h"
+#include "optim.h"
+
+ae_train_opts ae_train_defaults(void)
+{
+    return (ae_train_opts){
+        .epochs = 20,
+        .batch_size = 256,
+        .optimizer = AE_OPTIM_ADAM,
+        .lr = 1e-3,
+        .beta1 = 0.9,
+        .beta2 = 0.999,
+        .eps = 1e-8,
+        .momentum = 0.0,
+        .loss = AE_LOSS_MSE,
+        .seed = 0,
+        .shuffle = true,
+    };
+}
+
+/* "nan", "inf", "-inf" (printf may say "-nan"). */
+static const char *nonfinite_text(double v) { return isnan(v) ? "nan" : v > 0 ? "inf" : "-inf"; }
+
+/* The first NaN/Inf of p (n), or 0 when all are finite. */
+static double first_nonfinite(const float *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(p[i])) return p[i];
+    return 0.0;
+}
+
+/* "training diverged at epoch 3, batch 117 (loss = nan); the last good model is in CKPT" */
+static ae_status diverged(ae_error *err, int epoch, size_t batch, const char *what, double v, bool checkpointed,
+                          const char *ckpt)
+{
+    char where[64];
+    if (batch)
+        snprintf(where, sizeof where, "epoch %d, batch %zu", epoch, batch);
+    else
+        snprintf(where, sizeof where, "epoch %d", epoch);
+    if (checkpointed)
+        return ae_fail(err, AE_ERR_NUMERIC, "training diverged at %s (%s = %s); the last good model is in %s", where,
+                       what, nonfinite_text(v), ckpt);
+    return ae_fail(err, AE_ERR_NUMERIC, "training diverged at %s (%s = %s); %s", where, what, nonfinite_text(v),
+                   ckpt ? "no epoch had completed, so no checkpoint was written" : "no checkpoint was set");
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+void ae_train_history_free(ae_train_history *h)
+{
+    if (!h) return;
+    free(h->epochs);
+    h->epochs = NULL;
+    h->n = 0;
+}
+
+ae_status ae_train_history_write_csv(const char *path, const ae_train_history *h, ae_error *err)
+{
+    ae_afile f;
+    ae_status st = ae_afile_open(&f, path, err);
+    if (st) return st;
+    st = ae_afile_printf(&f, err, "epoch,train_loss,val_loss,seconds,samples_per_s\n");
+    for (int i = 0; !st && i < h->n; i++) {
+        const ae_epoch_stats *e = &h->epochs[i];
+        st = ae_afile_printf(&f, err, "%d,%.9g,%.9g,%.6f,%.1f\n", e->epoch, e->train_loss, e->val_loss, e->seconds,
+                             e->samples_per_s);
+    }
+    if (st) {
+        ae_afile_abort(&f);
+        return st;
+    }
+    return ae_afile_commit(&f, err);
+}
+
+/* BCE needs outputs in [0, 1] and then takes the fused sigmoid gradient. */
+static ae_status check_loss(const ae_model *m, ae_loss_kind loss, ae_error *err)
+{
+    if (loss == AE_LOSS_MSE) return AE_OK;
+    if (loss != AE_LOSS_BCE) return ae_fail(err, AE_ERR_ARG, "unknown loss %d", (int)loss);
+    const ae_layer *last = &m->layers[m->n_layers - 1];
+    if (last->act != AE_ACT_SIGMOID)
+        return ae_fail(err, AE_ERR_ARG, "loss bce needs a sigmoid output layer (the decoder ends with '%s')",
+                       strrchr(m->dec_spec, ',') ? strrchr(m->dec_spec, ',') + 2 : m->dec_spec);
+    return AE_OK;
+}
+
+static ae_status check_pair(const ae_model *m, const ae_matrix *in, const ae_matrix *tg, const char *what,
+                            ae_error *err)
+{
+    if (!in || !in->data || in->rows == 0) return ae_fail(err, AE_ERR_ARG, "%s: no rows", what);
+    if (in->cols != (size_t)m->input_dim)
+        return ae_fail(err, AE_ERR_ARG, "%s: %zu columns, the model wants %d", what, in->cols, m->input_dim);
+    if (tg != in && (tg->rows != in->rows || tg->cols != in->cols))
+        return ae_fail(err, AE_ERR_ARG, "%s: target is %zu x %zu, input %zu x %zu", what, tg->rows, tg->cols,
+                       in->rows, in->cols);
+    char name[64];
+    snprintf(name, sizeof name, "%s input", what);
+    ae_status st = ae_matrix_check_finite(in, name, err);
+    if (!st && tg != in) {
+        snprintf(name, sizeof name, "%s target", what);
+        st = ae_matrix_check_finite(tg, name, err);
+    }
+    return st;
+}
+
+/* Sum of the per-element loss over all rows (no gradient), batched. */
+static double loss_sum(ae_model *m, const ae_matrix *in, const ae_matrix *tg, ae_loss_kind loss)
+{
+    size_t D = (size_t)m->input_dim, chunk = (size_t)m->max_batch;
+    double s = 0.0;
+    for (size_t r = 0; r < in->rows; r += chunk) {
+        int B = (int)(in->rows - r < chunk ? in->rows - r : chunk);
+        const float *y = ae_model_forward(m, in->data + r * D, B, 0, m->n_layers);
+        s += ae_loss_eval(loss, y, tg->data + r * D, (size_t)B * D, NULL, 0.0f, false);
+    }
+    return s;
+}
+
+ae_status ae_model_loss(ae_model *m, const ae_matrix *input, const ae_matrix *target, ae_loss_kind loss,
+                        double *out, ae_error *err)
+{
+    if (!target) target = input;
+    ae_status st = check_loss(m, loss, err);
+    if (!st) st = check_pair(m, input, target, "loss", err);
+    if (st) return st;
+    *out = loss_sum(m, input, target, loss) / ((double)input->rows * (double)m->input_dim);
+    return AE_OK;
+}
+
+static ae_status check_opts(const ae_train_opts *o, ae_error *err)
+{
+    if (o->epochs <= 0) return ae_fail(err, AE_ERR_ARG, "epochs must be positive, got %d", o->epochs);
+    if (o->batch_size <= 0) return ae_fail(err, AE_ERR_ARG, "batch size must be positive, got %d", o->batch_size);
+    if (o->batch_size > (1 << 20)) return ae_fail(err, AE_ERR_ARG, "batch size %d is too large", o->batch_size);
+    return AE_OK;
+}
+
+/* Everything one training run allocates, freed together. */
+typedef struct {
+    size_t *idx;  /* (n) row order of the current epoch */
+    float *xb;    /* (B, D) gathered input batch */
+    float *tb;    /* (B, D) gathered target batch, NULL when the target is the input */
+    ae_optim opt;
+} train_ws;
+
+static void ws_free(train_ws *w)
+{
+    free(w->idx);
+    free(w->xb);
+    free(w->tb);
+    ae_optim_free(&w->opt);
+}
+
+ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target, const ae_train_opts *o,
+                   ae_train_history *history, ae_error *err)
+{
+    ae_train_opts def = ae_train_defaults();
+    if (!o) o = &def;
+    if (history) *history = (ae_train_history){0};
+    if (!target) target = input;
+    const ae_matrix *vin = o->val_input, *vtg = o->val_target ? o->val_target : o->val_input;
+    ae_status st = check_opts(o, err);
+    if (!st) st = check_loss(m, o->loss, err);
+    if (!st) st = check_pair(m, input, target, "training", err);
+    if (!st && vin) st = check_pair(m, vin, vtg, "validation", err);
+    if (st) return st;
+
+    const size_t n = input->rows, D = (size_t)m->input_dim;
+    /* batch_size <= 2^20 (checked), so a smaller n fits an int too */
+    const int B = (size_t)o->batch_size < n ? o->batch_size : (int)n;
+    const size_t n_batches = (n + (size_t)B - 1) / (size_t)B;
+    const bool preact = o->loss == AE_LOSS_BCE; /* sigmoid output, checked above */
+    const bool distinct_target = target != input;
+
+    train_ws w = {0};
+    st = ae_model_reserve(m, B, err);
+    if (!st) st = ae_optim_init(&w.opt, o, m->n_params, err);
+    if (st) return st;
+    w.idx = malloc(n * sizeof *w.idx);
+    w.xb = malloc((size_t)B * D * sizeof(float));
+    w.tb = distinct_target ? malloc((size_t)B * D * sizeof(float)) : NULL;
+    ae_epoch_stats *hist = calloc((size_t)o->epochs, sizeof *hist);
+    if (!w.idx || !w.xb || (distinct_target && !w.tb) || !hist) {
+        ws_free(&w);
+        free(hist);
+        return ae_fail(err, AE_ERR_NOMEM, "out of memory for training buffers (%zu rows)", n);
+    }
+    for (size_t i = 0; i < n; i++) w.idx[i] = i;
+
+    ae_rng rng;
+    ae_rng_seed(&rng, o->seed);
+    const double t_start = now_s();
+    const double total_samples = (double)n * o->epochs;
+    bool checkpointed = false;
+    int done = 0;
+    float *dy = m->gbuf[0]; /* (B, D) loss gradient */
+
+    for (int e = 1; e <= o->epochs && !st; e++) {
+        const double t_epoch = now_s();
+        if (o->shuffle) ae_rng_shuffle(&rng, w.idx, n);
+        double run_sum = 0.0; /* sum over batches of batch mean loss * rows */
+        size_t seen = 0;
+        for (size_t bi = 0; bi < n_batches; bi++) {
+            size_t r0 = bi * (size_t)B;
+            int nb = (int)(n - r0 < (size_t)B ? n - r0 : (size_t)B);
+            const float *xb, *tb;
+            if (o->shuffle) {
+                for (int r = 0; r < nb; r++)
+                    memcpy(w.xb + (size_t)r * D, input->data + w.idx[r0 + r] * D, D * sizeof(float));
+                if (distinct_target)
+                    for (int r = 0; r < nb; r++)
+                        memcpy(w.tb + (size_t)r * D, target->data + w.idx[r0 + r] * D, D * sizeof(float));
+                xb = w.xb;
+                tb = distinct_target ? w.tb : w.xb;
+            } else { /* rows in order: the batch is already contiguous */
+                xb = input->data + r0 * D;
+                tb = target->data + r0 * D;
+            }
+            const size_t count = (size_t)nb * D;
+            const float *y = ae_model_forward(m, xb, nb, 0, m->n_layers);
+            double loss = ae_loss_eval(o->loss, y, tb, count, dy, 1.0f / (float)count, preact) / (double)count;
+            if (!isfinite(loss)) {
+                st = diverged(err, e, bi + 1, "loss", loss, checkpointed, o->checkpoint);
+                break;
+            }
+            ae_model_backward(m, xb, dy, nb, 0, m->n_layers, NULL, preact ? AE_BWD_PREACT : 0);
+            ae_optim_step(&w.opt, m->params, m->grads);
+            run_sum += loss * nb;
+            seen += (size_t)nb;
+            if (o->progress) {
+                double t = now_s(), ep_s = t - t_epoch, el = t - t_start;
+                double done_samples = (double)n * (e - 1) + (double)seen;
+                ae_train_progress p = {
+                    .epoch = e,
+                    .epochs = o->epochs,
+                    .batch = bi + 1,
+                    .n_batches = n_batches,
+                    .loss = run_sum / (double)seen,
+                    .samples_per_s = ep_s > 0 ? (double)seen / ep_s : 0.0,
+                    .elapsed_s = el,
+                    .eta_s = el / done_samples * (total_samples - done_samples),
+                    .val_loss = NAN,
+                    .end_of_epoch = false,
+                };
+                o->progress(o->user, &p);
+            }
+        }
+        if (st) break;
+        const double train_s = now_s() - t_epoch;
+        /* the epoch's last update has not been through a loss yet: check it
+         * before it can become the checkpoint */
+        double bad = first_nonfinite(m->params, m->n_params);
+        if (bad != 0.0) {
+            st = diverged(err, e, n_batches, "a parameter after the update", bad, checkpointed, o->checkpoint);
+            break;
+        }
+        double val = NAN;
+        if (vin) {
+            val = loss_sum(m, vin, vtg, o->loss) / ((double)vin->rows * (double)D);
+            if (!isfinite(val)) {
+                st = diverged(err, e, 0, "validation loss", val, checkpointed, o->checkpoint);
+                break;
+            }
+        }
+        ae_epoch_stats *h = &hist[done];
+        h->epoch = e;
+        h->train_loss = run_sum / (double)n;
+        h->val_loss = val;
+        h->samples_per_s = train_s > 0 ? (double)n / train_s : 0.0;
+        if (o->checkpoint) {
+            st = ae_model_save(m, o->checkpoint, err);
+            if (st) break;
+            checkpointed = true;
+        }
+        h->seconds = now_s() - t_epoch;
+        done++;
+        if (o->progress) {
+            double el = now_s() - t_start, done_samples = (double)n * e;
+            ae_train_progress p = {
+                .epoch = e,
+                .epochs = o->epochs,
+                .batch = n_batches,
+                .n_batches = n_batches,
+                .loss = h->train_loss,
+                .samples_per_s = h->samples_per_s,
+                .elapsed_s = el,
+                .eta_s = el / done_samples * (total_samples - done_samples),
+                .val_loss = val,
+                .end_of_epoch = true,
+            };
+            o->progress(o->user, &p);
+        }
+    }
+    ws_free(&w);
+    if (history) {
+        history->n = done;
+        history->epochs = hist;
+    } else {
+        free(hist);
+    }
+    return st;
+}

@@ -1,0 +1,343 @@
+/* Experiment settings: typed values checked against the schema at load time,
+ * so the pipeline reads them with getters that cannot fail. */
+#include "aeclust/config.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_schema.h"
+
+#define ORIGIN_MAX 320
+#define ITEM_MAX 64
+
+typedef struct {
+    char *text; /* the value as written */
+    long i;
+    double d;
+    int n_items;
+    char items[AE_CONFIG_MAX_ITEMS][ITEM_MAX];
+    char origin[ORIGIN_MAX];
+} cfg_value;
+
+struct ae_config {
+    cfg_value v[64];
+};
+
+static int key_index(const char *section, const char *key)
+{
+    for (int i = 0; i < ae_config_schema_len; i++)
+        if (strcmp(ae_config_schema[i].section, section) == 0 && strcmp(ae_config_schema[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
+static int section_known(const char *section)
+{
+    for (int i = 0; i < ae_config_schema_len; i++)
+        if (strcmp(ae_config_schema[i].section, section) == 0) return 1;
+    return 0;
+}
+
+static int allowed_has(const char *allowed, const char *word)
+{
+    size_t len = strlen(word);
+    for (const char *p = allowed; *p;) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n == len && strncmp(p, word, n) == 0) return 1;
+        if (!bar) break;
+        p = bar + 1;
+    }
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
+    return s;
+}
+
+/* Parses text into slot v per the schema entry k; on failure writes the
+ * problem (without location) to why. */
+static int parse_value(const cfg_key *k, const char *text, cfg_value *v, char *why, size_t n)
+{
+    char *end;
+    switch (k->type) {
+    case CFG_STR:
+        break;
+    case CFG_INT: {
+        errno = 0;
+        double x = strtod(text, &end);
+        if (*text == '\0' || *end != '\0' || errno || x != floor(x)) {
+            snprintf(why, n, "'%s' is not an integer", text);
+            return -1;
+        }
+        if (x < k->min || x > k->max) {
+            snprintf(why, n, "%s is out of range [%.0f, %.0f]", text, k->min, k->max);
+            return -1;
+        }
+        v->i = (long)x;
+        break;
+    }
+    case CFG_DOUBLE: {
+        errno = 0;
+        double x = strtod(text, &end);
+        if (*text == '\0' || *end != '\0' || errno || !isfinite(x)) {
+            snprintf(why, n, "'%s' is not a finite number", text);
+            return -1;
+        }
+        if (x < k->min || x > k->max) {
+            snprintf(why, n, "%s is out of range [%g, %g]", text, k->min, k->max);
+            return -1;
+        }
+        v->d = x;
+        break;
+    }
+    case CFG_BOOL:
+        if (!strcmp(text, "yes") || !strcmp(text, "true") || !strcmp(text, "on") || !strcmp(text, "1"))
+            v->i = 1;
+        else if (!strcmp(text, "no") || !strcmp(text, "false") || !strcmp(text, "off") || !strcmp(text, "0"))
+            v->i = 0;
+        else {
+            snprintf(why, n, "'%s' is not yes/no", text);
+            return -1;
+        }
+        break;
+    case CFG_ENUM:
+        if (!allowed_has(k->allowed, text)) {
+            snprintf(why, n, "'%s' is not one of %s", text, k->allowed);
+            return -1;
+        }
+        break;
+    case CFG_LIST: {
+        char buf[1024];
+        if (strlen(text) >= sizeof buf) {
+            snprintf(why, n, "list is too long");
+            return -1;
+        }
+        strcpy(buf, text);
+        v->n_items = 0;
+        for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            tok = trim(tok);
+            if (*tok == '\0') continue;
+            if (k->allowed && !allowed_has(k->allowed, tok)) {
+                snprintf(why, n, "'%s' is not one of %s", tok, k->allowed);
+                return -1;
+            }
+            if (v->n_items == AE_CONFIG_MAX_ITEMS || strlen(tok) >= ITEM_MAX) {
+                snprintf(why, n, "too many or too long items");
+                return -1;
+            }
+            strcpy(v->items[v->n_items++], tok);
+        }
+        if (v->n_items == 0) {
+            snprintf(why, n, "empty list");
+            return -1;
+        }
+        break;
+    }
+    }
+    char *copy = strdup(text);
+    if (!copy) {
+        snprintf(why, n, "out of memory");
+        return -1;
+    }
+    free(v->text);
+    v->text = copy;
+    return 0;
+}
+
+ae_status ae_config_new(const char *name, ae_config **out, ae_error *err)
+{
+    *out = NULL;
+    assert(ae_config_schema_len <= (int)(sizeof((ae_config *)0)->v / sizeof(cfg_value)));
+    ae_config *c = calloc(1, sizeof *c);
+    if (!c) return ae_fail(err, AE_ERR_NOMEM, "out of memory");
+    char why[256];
+    for (int i = 0; i < ae_config_schema_len; i++) {
+        const cfg_key *k = &ae_config_schema[i];
+        const char *def = (k->section[0] == 'e' && !strcmp(k->key, "name")) ? name : k->def;
+        if (parse_value(k, def, &c->v[i], why, sizeof why)) {
+            ae_config_free(c);
+            return ae_fail(err, AE_ERR_ARG, "default of %s.%s: %s", k->section, k->key, why);
+        }
+        snprintf(c->v[i].origin, ORIGIN_MAX, "default");
+    }
+    *out = c;
+    return AE_OK;
+}
+
+typedef struct {
+    ae_config *c;
+    const char *path;
+    char first[AE_ERROR_MSG_MAX];
+    int seen[64];
+} load_state;
+
+static int on_entry(void *user, const char *section, const char *name, const char *value)
+{
+    load_state *s = user;
+    char why[256];
+    int i = key_index(section, name);
+    if (i < 0) {
+        if (!section_known(section))
+            snprintf(why, sizeof why, "unknown section [%s]", section);
+        else
+            snprintf(why, sizeof why, "unknown key '%s' in [%s]", name, section);
+    } else if (s->seen[i]) {
+        snprintf(why, sizeof why, "key '%s' in [%s] given twice", name, section);
+    } else {
+        char problem[200];
+        if (parse_value(&ae_config_schema[i], value, &s->c->v[i], problem, sizeof problem) == 0) {
+            s->seen[i] = 1;
+            return 1;
+        }
+        snprintf(why, sizeof why, "%s.%s: %s", section, name, problem);
+    }
+    if (!s->first[0]) snprintf(s->first, sizeof s->first, "%s", why);
+    return 0;
+}
+
+/* Stamps every value read from the file with its origin; the line is found by
+ * scanning the file for the key, since inih reports only the first error line. */
+static void stamp_origins(ae_config *c, const char *path, const int *seen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return;
+    char line[1024], section[128] = "";
+    int no = 0;
+    while (fgets(line, sizeof line, f)) {
+        no++;
+        char *p = trim(line);
+        p[strcspn(p, "\r\n")] = '\0';
+        if (*p == '[') {
+            char *e = strchr(p, ']');
+            if (e) snprintf(section, sizeof section, "%.*s", (int)(e - p - 1), p + 1);
+            continue;
+        }
+        char *eq = strchr(p, '=');
+        if (!eq || *p == ';' || *p == '#') continue;
+        *eq = '\0';
+        int i = key_index(section, trim(p));
+        if (i >= 0 && seen[i]) snprintf(c->v[i].origin, ORIGIN_MAX, "%.300s:%d", path, no);
+    }
+    fclose(f);
+}
+
+ae_status ae_config_load(const char *path, ae_config **out, ae_error *err)
+{
+    *out = NULL;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char name[256];
+    snprintf(name, sizeof name, "%s", base);
+    size_t len = strlen(name);
+    if (len > 4 && strcmp(name + len - 4, ".ini") == 0) name[len - 4] = '\0';
+
+    ae_config *c;
+    ae_status st = ae_config_new(name, &c, err);
+    if (st) return st;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        ae_config_free(c);
+        return ae_fail(err, AE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    }
+    load_state s = {.c = c, .path = path};
+    int line = ini_parse_file(f, on_entry, &s);
+    fclose(f);
+    if (line != 0) {
+        ae_config_free(c);
+        if (line < 0) return ae_fail(err, AE_ERR_IO, "%s: cannot read", path);
+        return ae_fail(err, AE_ERR_FORMAT, "%s:%d: %s", path, line, s.first[0] ? s.first : "syntax error");
+    }
+    stamp_origins(c, path, s.seen);
+    *out = c;
+    return AE_OK;
+}
+
+ae_status ae_config_set(ae_config *c, const char *assignment, ae_error *err)
+{
+    const char *dot = strchr(assignment, '.'), *eq = strchr(assignment, '=');
+    if (!dot || !eq || dot > eq)
+        return ae_fail(err, AE_ERR_ARG, "--set %s: expected section.key=value", assignment);
+    char section[64], key[64];
+    snprintf(section, sizeof section, "%.*s", (int)(dot - assignment), assignment);
+    snprintf(key, sizeof key, "%.*s", (int)(eq - dot - 1), dot + 1);
+    int i = key_index(section, key);
+    if (i < 0)
+        return ae_fail(err, AE_ERR_ARG, "--set %s: unknown %s", assignment,
+                       section_known(section) ? "key" : "section");
+    char why[256];
+    char value[1024];
+    snprintf(value, sizeof value, "%s", eq + 1);
+    if (parse_value(&ae_config_schema[i], trim(value), &c->v[i], why, sizeof why))
+        return ae_fail(err, AE_ERR_ARG, "--set %s: %s", assignment, why);
+    snprintf(c->v[i].origin, ORIGIN_MAX, "--set");
+    return AE_OK;
+}
+
+void ae_config_free(ae_config *c)
+{
+    if (!c) return;
+    for (int i = 0; i < ae_config_schema_len; i++) free(c->v[i].text);
+    free(c);
+}
+
+static const cfg_value *get(const ae_config *c, const char *section, const char *key, cfg_type want)
+{
+    int i = key_index(section, key);
+    assert(i >= 0 && "key not declared in the schema");
+    cfg_type t = ae_config_schema[i].type;
+    assert((t == want || (want == CFG_STR && (t == CFG_ENUM || t == CFG_LIST))) && "wrong getter for key");
+    (void)t;
+    (void)want;
+    return &c->v[i];
+}
+
+const char *ae_config_str(const ae_config *c, const char *s, const char *k) { return get(c, s, k, CFG_STR)->text; }
+long ae_config_int(const ae_config *c, const char *s, const char *k) { return get(c, s, k, CFG_INT)->i; }
+double ae_config_double(const ae_config *c, const char *s, const char *k) { return get(c, s, k, CFG_DOUBLE)->d; }
+int ae_config_bool(const ae_config *c, const char *s, const char *k) { return (int)get(c, s, k, CFG_BOOL)->i; }
+int ae_config_list_len(const ae_config *c, const char *s, const char *k) { return get(c, s, k, CFG_LIST)->n_items; }
+
+const char *ae_config_list_item(const ae_config *c, const char *s, const char *k, int i)
+{
+    const cfg_value *v = get(c, s, k, CFG_LIST);
+    return i >= 0 && i < v->n_items ? v->items[i] : NULL;
+}
+
+int ae_config_list_has(const ae_config *c, const char *s, const char *k, const char *item)
+{
+    const cfg_value *v = get(c, s, k, CFG_LIST);
+    for (int i = 0; i < v->n_items; i++)
+        if (!strcmp(v->items[i], item)) return 1;
+    return 0;
+}
+
+const char *ae_config_origin(const ae_config *c, const char *section, const char *key)
+{
+    int i = key_index(section, key);
+    assert(i >= 0);
+    return c->v[i].origin;
+}
+
+ae_status ae_config_write(const ae_config *c, FILE *f, ae_error *err)
+{
+    const char *section = "";
+    int bad = 0;
+    for (int i = 0; i < ae_config_schema_len; i++) {
+        const cfg_key *k = &ae_config_schema[i];
+        if (strcmp(section, k->section) != 0) {
+            section = k->section;
+            bad |= fprintf(f, "%s[%s]\n", i ? "\n" : "", section) < 0;
+        }
+        bad |= fprintf(f, "%s = %s\n", k->key, c->v[i].text) < 0;
+    }
+    return bad ? ae_fail(err, AE_ERR_IO, "cannot write the settings") : AE_OK;
+}
