@@ -6,10 +6,11 @@
 #include "aeclust/run.h"
 #include "args.h"
 #include "commands.h"
+#include "progress.h"
 
 static void log_line(void *user, const char *line)
 {
-    (void)user;
+    (void)user; /* the progress state: nothing to update for a plain line */
     fprintf(stderr, "%s\n", line);
 }
 
@@ -34,27 +35,22 @@ int cmd_run(int argc, char **argv)
 
     ae_error err = {0};
     ae_config *cfg;
-    if (ae_config_load(pos[0], &cfg, &err)) return cli_report(&err);
-    cli_opt *set = cli_get(&cmd, "set"), *seed = cli_get(&cmd, "seed");
-    for (int i = 0; i < set->n_list; i++)
-        if (ae_config_set(cfg, set->list[i], &err)) goto fail;
-    if (seed->given) {
-        char a[128];
-        snprintf(a, sizeof a, "experiment.seed=%s", seed->value);
-        if (ae_config_set(cfg, a, &err)) goto fail;
-    }
+    if ((rc = cli_load_experiment(&cmd, pos[0], &cfg))) return rc;
 
-    ae_run_opts ro = {.data_dir = cli_get(&cmd, "data-dir")->value, .log = log_line};
+    cli_progress_state ps;
+    cli_progress_init(&ps);
+    ae_run_opts ro = {.data_dir = cli_get(&cmd, "data-dir")->value, .log = log_line, .progress = cli_progress,
+                      .user = &ps};
     if (cli_get(&cmd, "out")->given) ro.out_dir = cli_get(&cmd, "out")->value;
-    if (cli_get(&cmd, "quiet")->given) ro.log = NULL;
+    if (cli_get(&cmd, "quiet")->given) ro.log = NULL, ro.progress = NULL;
     ae_run_result res;
-    if (ae_run_experiment(cfg, &ro, &res, &err)) goto fail;
+    if (ae_run_experiment(cfg, &ro, &res, &err)) {
+        ae_config_free(cfg);
+        return cli_report(&err);
+    }
     printf("experiment %s (seed %ld): %.1f s, results in %s/\n\n", ae_config_str(cfg, "experiment", "name"),
            ae_config_int(cfg, "experiment", "seed"), res.total_s, res.out_dir);
     ae_run_result_print(&res, stdout);
     ae_config_free(cfg);
     return 0;
-fail:
-    ae_config_free(cfg);
-    return cli_report(&err);
 }

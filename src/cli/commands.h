@@ -3,12 +3,22 @@
 #ifndef AE_CLI_COMMANDS_H
 #define AE_CLI_COMMANDS_H
 
+#include "aeclust/config.h"
 #include "aeclust/status.h"
+#include "args.h"
 
 int cmd_export(int argc, char **argv);
 int cmd_kmeans(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_embed(int argc, char **argv);
+int cmd_summary(int argc, char **argv);
+
+/* Loads an experiment file and applies the --set and --seed options of cmd
+ * (either may be absent from its table). Returns 0, or prints the error and
+ * returns its exit status. */
+int cli_load_experiment(cli_command *cmd, const char *path, ae_config **out);
 
 /* Prints err's message as "aeclust: MSG" and returns the exit status for it. */
 int cli_report(const ae_error *err);

@@ -13,6 +13,9 @@ static const struct {
     const char *summary;
 } commands[] = {
     {"run", cmd_run, "run an experiment file end to end and print its results table"},
+    {"train", cmd_train, "train an experiment's autoencoder and save the model"},
+    {"embed", cmd_embed, "encode a matrix or a data set split with a trained model"},
+    {"summary", cmd_summary, "print an experiment's (or a model file's) layers and parameter counts"},
     {"kmeans", cmd_kmeans, "k-means on a matrix (.npy or IDX)"},
     {"metrics", cmd_metrics, "score cluster assignments against true labels"},
     {"export", cmd_export, "write a data set split as .npy files"},
@@ -41,4 +44,25 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
     return cli_fail("unknown command '%s' (see 'aeclust --help')", argv[1]);
+}
+
+int cli_load_experiment(cli_command *cmd, const char *path, ae_config **out)
+{
+    ae_error err = {0};
+    ae_config *cfg;
+    *out = NULL;
+    if (ae_config_load(path, &cfg, &err)) return cli_report(&err);
+    cli_opt *set = cli_get(cmd, "set"), *seed = cli_get(cmd, "seed");
+    for (int i = 0; set && i < set->n_list; i++)
+        if (ae_config_set(cfg, set->list[i], &err)) goto fail;
+    if (seed && seed->given) {
+        char a[128];
+        snprintf(a, sizeof a, "experiment.seed=%s", seed->value);
+        if (ae_config_set(cfg, a, &err)) goto fail;
+    }
+    *out = cfg;
+    return 0;
+fail:
+    ae_config_free(cfg);
+    return cli_report(&err);
 }

@@ -10,6 +10,7 @@
 #include "aeclust/data.h"
 #include "aeclust/kmeans.h"
 #include "aeclust/metrics.h"
+#include "aeclust/nn.h"
 #include "aeclust/npy.h"
 #include "core/atomic_file.h"
 #include "core/fs.h"
@@ -30,6 +31,12 @@ typedef struct {
     const char *const *class_names;
     int n_class_names;
     ae_run_result *res;
+    ae_model *model; /* the trained autoencoder, or NULL */
+    json_object *training;
+    struct {
+        const ae_dataset *d;
+        ae_matrix codes; /* (n, code_dim) */
+    } codes[4];          /* codes of each set embedded so far */
 } run_ctx;
 
 static double now_s(void)
@@ -113,6 +120,37 @@ static ae_status stage_path(run_ctx *r, char *out, size_t n, const char *file, a
     return AE_OK;
 }
 
+/* The matrix a set is clustered in: its pixels, or its autoencoder codes
+ * (computed once per set and saved as codes_KEY.npy). */
+static ae_status space_x(run_ctx *r, const char *space, const ae_dataset *d, const char *key, const ae_matrix **x,
+                         ae_error *err)
+{
+    if (!strcmp(space, "pixels")) {
+        *x = &d->x;
+        return AE_OK;
+    }
+    int free_slot = -1;
+    for (int i = 0; i < 4; i++) {
+        if (r->codes[i].d == d) {
+            *x = &r->codes[i].codes;
+            return AE_OK;
+        }
+        if (!r->codes[i].d && free_slot < 0) free_slot = i;
+    }
+    if (free_slot < 0) return ae_fail(err, AE_ERR_ARG, "too many sets to embed in one run");
+    double t0 = now_s();
+    ae_matrix *codes = &r->codes[free_slot].codes;
+    ae_status st = ae_model_encode(r->model, &d->x, codes, err);
+    if (st) return st;
+    r->codes[free_slot].d = d;
+    add_time(r, "embed", now_s() - t0);
+    char path[1400], file[128];
+    snprintf(file, sizeof file, "codes_%s.npy", key);
+    if ((st = stage_path(r, path, sizeof path, file, err)) || (st = ae_npy_write_matrix(path, codes, err))) return st;
+    *x = codes;
+    return AE_OK;
+}
+
 /* Scores one clustering of one split and records it everywhere it belongs. */
 static ae_status score(run_ctx *r, const char *clusterer, const char *space, const char *split_label,
                        const char *file_key, const ae_dataset *d, const ae_labels *pred, int geometry, ae_error *err)
@@ -136,8 +174,10 @@ static ae_status score(run_ctx *r, const char *clusterer, const char *space, con
         size_t sample = (size_t)ae_config_int(r->cfg, "eval", "silhouette_sample");
         uint64_t seed = (uint64_t)ae_config_int(r->cfg, "experiment", "seed");
         double tg = now_s();
-        if ((st = ae_silhouette(&d->x, pred->data, sample, seed, &rec->silhouette, err))) return st;
-        if ((st = ae_davies_bouldin(&d->x, pred->data, &rec->davies_bouldin, err))) return st;
+        const ae_matrix *x;
+        if ((st = space_x(r, space, d, file_key, &x, err))) return st;
+        if ((st = ae_silhouette(x, pred->data, sample, seed, &rec->silhouette, err))) return st;
+        if ((st = ae_davies_bouldin(x, pred->data, &rec->davies_bouldin, err))) return st;
         rec->has_geometry = 1;
         add_time(r, "geometry", now_s() - tg);
     }
@@ -180,8 +220,11 @@ static ae_status score(run_ctx *r, const char *clusterer, const char *space, con
     return st;
 }
 
-static ae_status run_kmeans(run_ctx *r, const char *space, const ae_matrix *x_fit, ae_error *err)
+static ae_status run_kmeans(run_ctx *r, const char *space, ae_error *err)
 {
+    const ae_matrix *x_fit;
+    ae_status st = space_x(r, space, r->fit, "fit", &x_fit, err);
+    if (st) return st;
     ae_kmeans_opts ko = ae_kmeans_defaults();
     ko.k = (int)ae_config_int(r->cfg, "cluster", "k");
     ko.n_init = (int)ae_config_int(r->cfg, "cluster", "n_init");
@@ -192,8 +235,7 @@ static ae_status run_kmeans(run_ctx *r, const char *space, const ae_matrix *x_fi
         r->fit_name);
     double t0 = now_s();
     ae_kmeans_result km = {0};
-    ae_status st = ae_kmeans_fit(x_fit, &ko, &km, err);
-    if (st) return st;
+    if ((st = ae_kmeans_fit(x_fit, &ko, &km, err))) return st;
     double dt = now_s() - t0;
     add_time(r, "fit_kmeans", dt);
     say(r, "k-means: inertia %.6g after %d iterations, %.2f s", km.inertia, km.n_iter, dt);
@@ -216,16 +258,132 @@ static ae_status run_kmeans(run_ctx *r, const char *space, const ae_matrix *x_fi
             continue;
         }
         const ae_dataset *d;
-        if ((st = get_split(r, s, &d, err))) break;
+        const ae_matrix *x;
+        if ((st = get_split(r, s, &d, err)) || (st = space_x(r, space, d, s, &x, err))) break;
         ae_labels pred = {0};
         double tp = now_s();
-        if ((st = ae_kmeans_predict(&km.centroids, &d->x, &pred, NULL, err))) break;
+        if ((st = ae_kmeans_predict(&km.centroids, x, &pred, NULL, err))) break;
         add_time(r, "predict", now_s() - tp);
         st = score(r, "kmeans", space, s, s, d, &pred, geometry, err);
         ae_labels_free(&pred);
     }
 done:
     ae_kmeans_result_free(&km);
+    return st;
+}
+
+static ae_status train_options(const ae_config *c, const ae_run_opts *o, ae_train_opts *t, ae_error *err)
+{
+    *t = ae_train_defaults();
+    t->epochs = (int)ae_config_int(c, "train", "epochs");
+    t->batch_size = (int)ae_config_int(c, "train", "batch_size");
+    t->lr = ae_config_double(c, "train", "lr");
+    t->beta1 = ae_config_double(c, "train", "beta1");
+    t->beta2 = ae_config_double(c, "train", "beta2");
+    t->eps = ae_config_double(c, "train", "eps");
+    t->momentum = ae_config_double(c, "train", "momentum");
+    t->shuffle = ae_config_bool(c, "train", "shuffle");
+    t->seed = (uint64_t)ae_config_int(c, "experiment", "seed");
+    t->progress = o->progress;
+    t->user = o->user;
+    ae_status st = ae_optimizer_parse(ae_config_str(c, "train", "optimizer"), &t->optimizer, err);
+    if (!st) st = ae_loss_parse(ae_config_str(c, "train", "loss"), &t->loss, err);
+    return st;
+}
+
+ae_status ae_experiment_model_new(const ae_config *c, int input_dim, ae_model **out, ae_error *err)
+{
+    *out = NULL;
+    const char *enc = ae_config_str(c, "model", "encoder"), *dec = ae_config_str(c, "model", "decoder");
+    if (!*enc || !*dec)
+        return ae_fail(err, AE_ERR_ARG, "%s: [model] needs both an encoder and a decoder",
+                       ae_config_origin(c, "model", *enc ? "decoder" : "encoder"));
+    ae_model_init_opts mo = ae_model_init_defaults();
+    mo.seed = (uint64_t)ae_config_int(c, "experiment", "seed");
+    ae_status st = ae_init_kind_parse(ae_config_str(c, "model", "init"), &mo.init, err);
+    if (st) return st;
+    if ((st = ae_model_new(enc, dec, input_dim, &mo, out, err))) {
+        /* the spec parser names the layer; add where the spec came from */
+        char why[AE_ERROR_MSG_MAX];
+        snprintf(why, sizeof why, "%s", err ? err->msg : "");
+        return ae_fail(err, st, "%s: [model] %s", ae_config_origin(c, "model", "encoder"), why);
+    }
+    return AE_OK;
+}
+
+ae_status ae_experiment_train(const ae_config *c, const ae_matrix *x, const ae_matrix *val_x, const char *checkpoint,
+                              const ae_run_opts *o, ae_model **out, ae_train_history *h, ae_error *err)
+{
+    static const ae_run_opts quiet;
+    if (!o) o = &quiet;
+    *out = NULL;
+    ae_model *m;
+    ae_status st = ae_experiment_model_new(c, (int)x->cols, &m, err);
+    if (st) return st;
+    const char *enc = ae_model_encoder_spec(m), *dec = ae_model_decoder_spec(m);
+    ae_train_opts t;
+    if ((st = train_options(c, o, &t, err))) goto fail;
+    if ((size_t)t.batch_size > x->rows) {
+        st = ae_fail(err, AE_ERR_ARG, "%s: train.batch_size = %d is larger than the %zu training images",
+                     ae_config_origin(c, "train", "batch_size"), t.batch_size, x->rows);
+        goto fail;
+    }
+    t.val_input = val_x;
+    t.checkpoint = checkpoint;
+    if (o->log) {
+        size_t n_enc, n_dec;
+        ae_model_param_count(m, &n_enc, &n_dec);
+        char line[768];
+        snprintf(line, sizeof line,
+                 "training [%s] -> [%s] on %zu x %zu (%zu + %zu parameters): %d epochs, batch %d, %s lr %g, %s loss",
+                 enc, dec, x->rows, x->cols, n_enc, n_dec, t.epochs, t.batch_size, ae_optimizer_name(t.optimizer),
+                 t.lr, ae_loss_name(t.loss));
+        o->log(o->user, line);
+    }
+    if ((st = ae_train(m, x, NULL, &t, h, err))) goto fail;
+    *out = m;
+    return AE_OK;
+fail:
+    ae_model_free(m);
+    return st;
+}
+
+/* Trains the experiment's autoencoder on data.train into the run folder. */
+static ae_status train_model(run_ctx *r, ae_error *err)
+{
+    const ae_config *c = r->cfg;
+    const ae_dataset *d, *v = NULL;
+    ae_status st = get_split(r, ae_config_str(c, "data", "train"), &d, err);
+    if (st) return st;
+    const char *val = ae_config_str(c, "train", "validation");
+    if (strcmp(val, "none") != 0 && (st = get_split(r, val, &v, err))) return st;
+    char ckpt[1400], hist_path[1400];
+    if ((st = stage_path(r, ckpt, sizeof ckpt, "model.aenn", err)) ||
+        (st = stage_path(r, hist_path, sizeof hist_path, "history.csv", err)))
+        return st;
+    double t0 = now_s();
+    ae_train_history h = {0};
+    st = ae_experiment_train(c, &d->x, v ? &v->x : NULL, ckpt, r->o, &r->model, &h, err);
+    double dt = now_s() - t0;
+    add_time(r, "train", dt);
+    if (!st) st = ae_train_history_write_csv(hist_path, &h, err);
+    if (!st && h.n > 0) {
+        const ae_epoch_stats *last = &h.epochs[h.n - 1];
+        double secs = 0;
+        for (int i = 0; i < h.n; i++) secs += h.epochs[i].seconds;
+        r->training = json_object_new_object();
+        json_object_object_add(r->training, "epochs", json_object_new_int(h.n));
+        json_object_object_add(r->training, "n", json_object_new_int64((int64_t)d->x.rows));
+        json_object_object_add(r->training, "parameters",
+                               json_object_new_int64((int64_t)ae_model_param_count(r->model, NULL, NULL)));
+        json_object_object_add(r->training, "final_loss", json_object_new_double(last->train_loss));
+        if (v) json_object_object_add(r->training, "final_val_loss", json_object_new_double(last->val_loss));
+        json_object_object_add(r->training, "seconds_per_epoch", json_object_new_double(secs / h.n));
+        json_object_object_add(r->training, "samples_per_s",
+                               json_object_new_double((double)d->x.rows * h.n / secs));
+        say(r, "trained in %.1f s (%.2f s per epoch), final loss %.6f", dt, secs / h.n, last->train_loss);
+    }
+    ae_train_history_free(&h);
     return st;
 }
 
@@ -238,6 +396,7 @@ static ae_status write_outputs(run_ctx *r, ae_error *err)
     json_object_object_add(root, "seed", json_object_new_int64(ae_config_int(r->cfg, "experiment", "seed")));
     json_object_object_add(root, "dataset", json_object_new_string(ae_config_str(r->cfg, "data", "dataset")));
     json_object_object_add(root, "timing_s", json_object_get(r->timing));
+    if (r->training) json_object_object_add(root, "training", json_object_get(r->training));
     json_object_object_add(root, "results", json_object_get(r->records));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!(st = stage_path(r, path, sizeof path, "metrics.json", err))) {
@@ -293,11 +452,23 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
         goto done;
     }
 
+    int has_model = ae_config_str(cfg, "model", "encoder")[0] != '\0';
+    if (ae_config_list_has(cfg, "cluster", "space", "code") && !has_model) {
+        st = ae_fail(err, AE_ERR_ARG, "%s: cluster.space = code needs a [model] with an encoder and a decoder",
+                     ae_config_origin(cfg, "cluster", "space"));
+        goto done;
+    }
+    if (has_model && (st = train_model(&r, err))) goto done;
     if ((st = prepare_fit_set(&r, err))) goto done;
+    int n_spaces = ae_config_list_len(cfg, "cluster", "space");
     int n_methods = ae_config_list_len(cfg, "cluster", "method");
-    for (int m = 0; m < n_methods && !st; m++) {
-        const char *method = ae_config_list_item(cfg, "cluster", "method", m);
-        if (!strcmp(method, "kmeans")) st = run_kmeans(&r, "pixels", &r.fit->x, err);
+    for (int sp = 0; sp < n_spaces && !st; sp++) {
+        const char *space = ae_config_list_item(cfg, "cluster", "space", sp);
+        if (!strcmp(space, "auto")) space = has_model ? "code" : "pixels";
+        for (int m = 0; m < n_methods && !st; m++) {
+            const char *method = ae_config_list_item(cfg, "cluster", "method", m);
+            if (!strcmp(method, "kmeans")) st = run_kmeans(&r, space, err);
+        }
     }
     if (st) goto done;
     res->total_s = now_s() - t_start;
@@ -314,6 +485,9 @@ done:
     free(r.confusion_buf);
     json_object_put(r.records);
     json_object_put(r.timing);
+    json_object_put(r.training);
+    for (int i = 0; i < 4; i++) ae_matrix_free(&r.codes[i].codes);
+    ae_model_free(r.model);
     for (int i = 0; i < 3; i++)
         if (r.loaded[i]) ae_dataset_free(&r.split[i]);
     ae_dataset_free(&r.fit_subset);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# train, embed, summary and a run with a model, end to end; and the bad input of the
+# autoencoder commands: one line naming the problem, exit 2, nothing half-written.
+. "$(dirname "$0")/lib.sh"
+E=experiments/fashion-dense-ae-32.ini
+# a small training set keeps this quick under the sanitizers
+"$AECLUST" export --dataset fashion-mnist --split test --x "$T/X.npy" --y "$T/y.npy" >/dev/null
+"$AECLUST" kmeans --input "$T/X.npy" --k 1 --n-init 1 --max-iter 1 --out "$T/dummy.npy" >/dev/null  # warms the page cache
+
+# summary: the seed tables' parameter counts
+out=$("$AECLUST" summary experiments/fashion-dense-ae-49.ini)
+printf '%s' "$out" | grep -q 'Total params (encoder + decoder): 813,377' && ok "summary: seed 002's 813,377 parameters" \
+  || not_ok "summary: seed 002's 813,377 parameters" "$out"
+out=$("$AECLUST" summary experiments/fashion-dense-ae-64.ini)
+printf '%s' "$out" | grep -q '50,240' && printf '%s' "$out" | grep -q '50,960' && ok "summary: seed 000's 784-64 counts" \
+  || not_ok "summary: seed 000's 784-64 counts" "$out"
+out=$("$AECLUST" summary $E --set "model.encoder=dense 1500 relu, dense 1000 relu, dense 500 relu, dense 10" \
+      --set "model.decoder=dense 500 relu, dense 1000 relu, dense 1500 relu, dense 784 sigmoid")
+printf '%s' "$out" | grep -q '3,184,010' && printf '%s' "$out" | grep -q '3,184,784' \
+  && ok "summary: seed 000's 784-1500-1000-500-10 counts" || not_ok "summary: seed 000's 784-1500-1000-500-10 counts" "$out"
+
+# train -> embed -> kmeans -> metrics, each stage alone
+expect_ok "train on a .npy" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/m.aenn" --history "$T/h.csv" --set train.epochs=2
+[ "$(grep -c '' "$T/h.csv")" -eq 3 ] && head -n 1 "$T/h.csv" | grep -q '^epoch,train_loss,val_loss,seconds,samples_per_s' \
+  && ok "history CSV has a header and one row per epoch" || not_ok "history CSV has a header and one row per epoch" "$(cat "$T/h.csv")"
+l1=$(sed -n 2p "$T/h.csv" | cut -d, -f2); l2=$(sed -n 3p "$T/h.csv" | cut -d, -f2)
+awk -v a="$l1" -v b="$l2" 'BEGIN { exit !(b < a && b < 0.05) }' && ok "loss falls over two epochs ($l1 -> $l2)" \
+  || not_ok "loss falls over two epochs" "$l1 -> $l2"
+expect_ok "embed a .npy" -- "$AECLUST" embed --model "$T/m.aenn" --input "$T/X.npy" --out "$T/Z.npy"
+expect_ok "embed a data set split" -- "$AECLUST" embed --model "$T/m.aenn" --dataset fashion-mnist --split test --out "$T/Z2.npy"
+cmp -s "$T/Z.npy" "$T/Z2.npy" && ok "both embeddings agree" || not_ok "both embeddings agree"
+size=$(stat -c %s "$T/Z.npy"); [ "$size" -eq $((10000 * 32 * 4 + 128)) ] && ok "codes are 10000 x 32" || not_ok "codes are 10000 x 32" "size $size"
+expect_ok "k-means on the codes" -- "$AECLUST" kmeans --input "$T/Z.npy" --k 10 --n-init 2 --out "$T/p.npy"
+json=$("$AECLUST" metrics --true "$T/y.npy" --pred "$T/p.npy" --json)
+acc=$(printf '%s' "$json" | grep -oE '"acc": ?[0-9.]+' | grep -oE '[0-9.]+$')
+awk -v a="$acc" 'BEGIN { exit !(a > 0.35) }' && ok "codes cluster well above chance (ACC $acc)" || not_ok "codes cluster above chance" "$json"
+out=$("$AECLUST" summary --model "$T/m.aenn"); printf '%s' "$out" | grep -q 'Total params' && ok "summary of a model file" || not_ok "summary of a model file"
+expect_ok "same seed, same model" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/m2.aenn" --set train.epochs=2
+cmp -s "$T/m.aenn" "$T/m2.aenn" && ok "training is reproducible" || not_ok "training is reproducible"
+
+# run with a model writes the model, history and codes
+expect_ok "run with a model" -- "$AECLUST" run $E --out "$T/run" --set train.epochs=1 --set data.train=test --set cluster.n_init=1 --quiet
+for f in model.aenn history.csv codes_fit.npy metrics.json; do [ -s "$T/run/$f" ] || missing="${missing:-} $f"; done
+[ -z "${missing:-}" ] && ok "run folder has model, history and codes" || not_ok "run folder has model, history and codes" "missing$missing"
+grep -q '"space": "code"' "$T/run/metrics.json" && grep -q '"training"' "$T/run/metrics.json" \
+  && ok "metrics.json records the code space and the training" || not_ok "metrics.json records the code space and the training"
+
+# --- bad input ------------------------------------------------------------------------------
+expect_error "zero width" 'encoder.*(zero|width|0)' "$T/bad1.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad1.aenn" --set "model.encoder=dense 0 relu"
+expect_error "unknown activation" "rellu" "$T/bad2.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad2.aenn" --set "model.encoder=dense 128 rellu, dense 32"
+expect_error "empty encoder" "encoder" "$T/bad3.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad3.aenn" --set "model.encoder="
+expect_error "decoder width differs from the input" "784" "$T/bad4.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad4.aenn" --set "model.decoder=dense 64 relu, dense 780 sigmoid"
+expect_error "unknown layer kind" "dens" "$T/bad5.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad5.aenn" --set "model.encoder=dens 128 relu"
+expect_error "learning rate 0" "train\.lr" "$T/bad6.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad6.aenn" --set train.lr=0
+expect_error "negative learning rate" "train\.lr" "$T/bad7.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad7.aenn" --set train.lr=-0.1
+expect_error "batch size 0" "batch_size" "$T/bad8.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad8.aenn" --set train.batch_size=0
+expect_error "batch larger than the data" "batch_size.*larger" "$T/bad9.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad9.aenn" --set train.batch_size=20000
+expect_error "unknown loss" "train\.loss" "$T/bad10.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad10.aenn" --set train.loss=hinge
+# a model file from another architecture (input width 64) given 784-wide rows
+npy_raw "$T/small.npy" '<f4' '(300, 64)' 'pack("f<*", map { ($_ % 7) / 7 } 1..19200)'
+expect_ok "train a 64-wide model" -- "$AECLUST" train $E --input "$T/small.npy" --model "$T/m64.aenn" --set train.epochs=1 \
+  --set "model.decoder=dense 64 relu, dense 64 sigmoid"
+expect_error "embed with a wrong input width" 'X\.npy.*784.*64' "$T/Zbad.npy" -- "$AECLUST" embed --model "$T/m64.aenn" --input "$T/X.npy" --out "$T/Zbad.npy"
+# corrupt and truncated model files
+cp "$T/m.aenn" "$T/corrupt.aenn"; printf '\x55\xaa\x55\xaa' | dd of="$T/corrupt.aenn" bs=1 seek=3000 conv=notrunc status=none
+expect_error "corrupt model file" 'corrupt\.aenn' "$T/Zc.npy" -- "$AECLUST" embed --model "$T/corrupt.aenn" --input "$T/X.npy" --out "$T/Zc.npy"
+head -c 2000 "$T/m.aenn" > "$T/trunc.aenn"
+expect_error "truncated model file" 'trunc\.aenn' "$T/Zt.npy" -- "$AECLUST" embed --model "$T/trunc.aenn" --input "$T/X.npy" --out "$T/Zt.npy"
+printf 'not a model at all' > "$T/junk.aenn"
+expect_error "not a model file" 'junk\.aenn' "$T/Zj.npy" -- "$AECLUST" embed --model "$T/junk.aenn" --input "$T/X.npy" --out "$T/Zj.npy"
+expect_error "run: code space without a model" 'space.*model' "$T/r1" -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/r1" --set cluster.space=code
+finish
