@@ -12,7 +12,7 @@ PREFIX   ?= /usr/local
 CC       ?= cc
 OPT      ?= -O2 -march=native
 SAN      ?=
-EXPERIMENT ?= experiments/fashion-kmeans-pixels.ini
+EXPERIMENT ?= experiments/fashion-dense-ae-32.ini
 
 CPPFLAGS += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) $(SAN) -fopenmp

@@ -76,8 +76,7 @@ ae_status ae_kmeans_fit(const ae_matrix *x, const ae_kmeans_opts *opts, ae_kmean
 
         int n_iter = ae_km_lloyd(&w, opts->max_iter, tol_abs);
 
-        for (size_t j = 0; j < kk; j++)
-            for (size_t l = 0; l < d; l++) cand[j * d + l] = w.cen[j * d + l] + w.mean[l];
+        ae_km_centroids(&w, cand);
         double inertia = ae_km_inertia(x->data, n, d, cand, w.labels, part);
         if (r == 0 || inertia < out->inertia) {
             memcpy(out->centroids.data, cand, kk * d * sizeof *cand);

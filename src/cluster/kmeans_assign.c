@@ -90,7 +90,7 @@ double ae_km_inertia(const float *x, size_t n, size_t d, const float *centroids,
                      double *part)
 {
     const size_t nb = (n + AE_KM_BLOCK - 1) / AE_KM_BLOCK;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (n * d >= AE_KM_PAR_MIN)
     for (size_t b = 0; b < nb; b++) {
         double s = 0.0;
         size_t end = (b + 1) * AE_KM_BLOCK < n ? (b + 1) * AE_KM_BLOCK : n;

@@ -20,7 +20,7 @@ static void trial_potentials(ae_km_work *w, const size_t *cand, int nc, double *
     const size_t n = w->n, d = w->d, L = (size_t)w->ntrials;
     const float *x = w->x, *closest = w->closest;
     float *trial = w->trial;
-#pragma omp parallel for schedule(static) num_threads(w->nthreads)
+#pragma omp parallel for schedule(static) num_threads(w->nthreads) if (n * d * (size_t)nc >= AE_KM_PAR_MIN)
     for (size_t b = 0; b < w->nblocks; b++) {
         double *part = w->block + b * L;
         for (int t = 0; t < nc; t++) part[t] = 0.0;

@@ -60,6 +60,12 @@ typedef struct {
     float *trial;    /* (ntrials, n) the same, if candidate t were added (fit only) */
 } ae_km_work;
 
+/* A pass without a GEMM goes parallel only when it touches at least this many
+ * values: below it, OpenMP's fork costs more than it saves, and its workers,
+ * spinning after the region, would take the cores from OpenBLAS's threads in
+ * the GEMMs that follow (this made the small test cases 5x slower). */
+#define AE_KM_PAR_MIN ((size_t)1 << 22)
+
 /* Rows per block of ae_km_work.block: fixed so sums add up in the same order
  * whatever the thread count. */
 #define AE_KM_BLOCK 2048
@@ -82,6 +88,10 @@ void ae_km_plusplus(ae_km_work *w, ae_rng *rng, size_t *seeds);
  * w->labels hold the result (labels consistent with cen). Returns the number
  * of iterations. tol_abs bounds the squared centre shift summed over clusters. */
 int ae_km_lloyd(ae_km_work *w, int max_iter, double tol_abs);
+
+/* The centres of the last ae_km_lloyd in x's coordinates, (k, d): each
+ * cluster's mean straight from its double sum, rounded once. */
+void ae_km_centroids(const ae_km_work *w, float *out);
 
 /* Sum over rows of |x_i - centroids[labels_i]|^2 in double, centroids in
  * x's coordinates (k, d). part is scratch of ceil(n / AE_KM_BLOCK) doubles. */

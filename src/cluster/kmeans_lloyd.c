@@ -65,6 +65,23 @@ static double update_centres(ae_km_work *w)
     return shift;
 }
 
+void ae_km_centroids(const ae_km_work *w, float *out)
+{
+    const size_t d = w->d;
+    for (int j = 0; j < w->k; j++) {
+        float *o = out + (size_t)j * d;
+        const float *c = w->cen + (size_t)j * d;
+        if (w->counts[j] == 0) {
+            for (size_t l = 0; l < d; l++) o[l] = c[l] + w->mean[l];
+            continue;
+        }
+        /* the same mean update_centres took, without the detour through float */
+        const double *s = w->sums + (size_t)j * d;
+        const double inv = 1.0 / (double)w->counts[j];
+        for (size_t l = 0; l < d; l++) o[l] = (float)(s[l] * inv + ((double)w->mean[l] - w->off[l]));
+    }
+}
+
 int ae_km_lloyd(ae_km_work *w, int max_iter, double tol_abs)
 {
     for (size_t i = 0; i < w->n; i++) w->labels[i] = -1;

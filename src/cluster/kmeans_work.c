@@ -66,7 +66,7 @@ static ae_status column_stats(ae_km_work *w, ae_error *err)
         return ae_fail(err, AE_ERR_NOMEM, "k-means: out of memory for column statistics (%zu x %zu)", n, d);
     }
 
-#pragma omp parallel for schedule(static) num_threads(w->nthreads)
+#pragma omp parallel for schedule(static) num_threads(w->nthreads) if (n * d >= AE_KM_PAR_MIN)
     for (size_t b = 0; b < nb; b++) {
         double *restrict s = part + b * d;
         memset(s, 0, d * sizeof *s);
@@ -83,7 +83,7 @@ static ae_status column_stats(ae_km_work *w, ae_error *err)
         w->mean[j] = (float)(s / (double)n);
     }
 
-#pragma omp parallel for schedule(static) num_threads(w->nthreads)
+#pragma omp parallel for schedule(static) num_threads(w->nthreads) if (n * d >= AE_KM_PAR_MIN)
     for (size_t b = 0; b < nb; b++) {
         double s = 0.0;
         size_t end = (b + 1) * AE_KM_BLOCK < n ? (b + 1) * AE_KM_BLOCK : n;
@@ -122,7 +122,7 @@ static ae_status choose_rows(ae_km_work *w, ae_error *err)
     if (!ok) return ae_fail(err, AE_ERR_NOMEM, "k-means: out of memory for a centred copy of %zu x %zu", n, d);
     const float *x = w->x, *mean = w->mean;
     float *xc = w->xcopy;
-#pragma omp parallel for schedule(static) num_threads(w->nthreads)
+#pragma omp parallel for schedule(static) num_threads(w->nthreads) if (n * d >= AE_KM_PAR_MIN)
     for (size_t i = 0; i < n; i++) {
         const float *restrict src = x + i * d;
         float *restrict dst = xc + i * d;

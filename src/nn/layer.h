@@ -17,6 +17,7 @@
 #include "aeclust/nn.h"
 #include "aeclust/rng.h"
 #include "activation.h"
+#include "window.h"
 
 #define AE_SHAPE_MAX_RANK 3
 
@@ -55,6 +56,8 @@ enum {
 typedef struct {
     const char *keyword; /* spec keyword, "dense" */
     const char *type;    /* summary type, "Dense" */
+    const char *name;    /* summary name stem when it differs from the keyword
+                            (Keras': "max_pooling2d" for maxpool2d); NULL: the keyword */
     /* Reads the tokens after the keyword into l's config (and l->act). On a
      * problem, writes it to msg (no "encoder layer N:" prefix) and returns -1. */
     int (*parse)(ae_layer *l, int ntok, char *const *tok, char *msg, size_t msgn);
@@ -74,10 +77,12 @@ typedef struct {
      * parameter gradients and, when din != NULL, writes din (B, in) = dL/d(in). */
     void (*backward)(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B,
                      int flags);
-    /* Optional (NULL: none): scratch floats per sample the layer needs during
-     * forward/backward (e.g. an im2col buffer); the model provides
-     * l->scratch with that many times max_batch floats, shared by all layers. */
-    size_t (*scratch)(const ae_layer *l);
+    /* Optional (NULL: none): floats of workspace the layer needs during
+     * forward/backward of batches up to max_batch rows (e.g. an im2col buffer,
+     * which a layer may process in chunks to bound it); the model provides
+     * l->scratch with the largest such size, shared by all layers (so nothing
+     * in it survives from forward to backward). */
+    size_t (*scratch)(const ae_layer *l, int max_batch);
 } ae_layer_ops;
 
 struct ae_layer {
@@ -93,6 +98,21 @@ struct ae_layer {
         struct {
             int units;
         } dense;
+        struct {          /* conv2d, conv2d_transpose */
+            int filters;  /* output channels */
+            ae_window win;
+            int pt, pl;   /* set by infer: leading padding (conv2d) or crop (conv2d_transpose) */
+        } conv;
+        struct {          /* maxpool2d */
+            ae_window win;
+            int pt, pl;   /* set by infer: leading padding */
+        } pool;
+        struct {          /* upsample2d */
+            int factor;
+        } up;
+        struct {          /* reshape, input */
+            ae_shape to;
+        } reshape;
     } cfg;
 };
 
@@ -102,5 +122,14 @@ const ae_layer_ops *ae_layer_kind_find(const char *keyword);
 void ae_layer_kind_list(char *buf, size_t n);
 
 extern const ae_layer_ops ae_dense_ops;
+extern const ae_layer_ops ae_conv2d_ops;
+extern const ae_layer_ops ae_conv2d_transpose_ops;
+extern const ae_layer_ops ae_maxpool2d_ops;
+extern const ae_layer_ops ae_upsample2d_ops;
+extern const ae_layer_ops ae_flatten_ops;
+extern const ae_layer_ops ae_reshape_ops;
+/* "input C H W": not a layer but the image shape of the 784-wide rows, only
+ * as the first item of an encoder spec (model.c takes it out of the list). */
+extern const ae_layer_ops ae_input_ops;
 
 #endif

@@ -2,6 +2,7 @@
  * and the forward/backward passes over a range of layers. */
 #include "model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,30 +30,68 @@ void ae_model_free(ae_model *m)
     free(m);
 }
 
-/* Walks layers [from, to) from shape `in`, inferring each output shape. */
-static ae_status infer_shapes(ae_layer *ls, int from, int to, ae_shape in, const char *part, ae_error *err)
+/* Most values one sample may have at any layer: keeps B * size and the
+ * layers' index arithmetic far from overflow. */
+#define MAX_SAMPLE_VALUES ((size_t)1 << 28)
+
+/* Walks layers [from, to) from shape `in`, inferring each output shape;
+ * first_no is the spec position of layer `from` in messages. */
+static ae_status infer_shapes(ae_layer *ls, int from, int to, ae_shape in, const char *part, int first_no,
+                              ae_error *err)
 {
     for (int i = from; i < to; i++) {
         ls[i].in = in;
         char msg[AE_LAYER_MSG_MAX];
         if (ls[i].ops->infer(&ls[i], msg, sizeof msg) != 0)
-            return ae_fail(err, AE_ERR_ARG, "%s layer %d: %s", part, i - from + 1, msg);
+            return ae_fail(err, AE_ERR_ARG, "%s layer %d: %s", part, i - from + first_no, msg);
+        if (ae_shape_size(ls[i].out) > MAX_SAMPLE_VALUES)
+            return ae_fail(err, AE_ERR_ARG, "%s layer %d: output of %zu values per sample is too large", part,
+                           i - from + first_no, ae_shape_size(ls[i].out));
         in = ls[i].out;
     }
     return AE_OK;
+}
+
+/* An "input" item anywhere but first in the encoder is a mistake. */
+static ae_status check_no_input(const ae_layer *ls, int n, int first, const char *part, ae_error *err)
+{
+    for (int i = first; i < n; i++)
+        if (ls[i].ops == &ae_input_ops)
+            return ae_fail(err, AE_ERR_ARG, "%s layer %d: 'input' can only be the first item of the encoder", part,
+                           i + 1);
+    return AE_OK;
+}
+
+/* The encoder's canonical text, with its "input" item when there is one. */
+static char *encoder_text(const ae_model *m)
+{
+    char *rest = ae_spec_format(m->layers, m->n_enc);
+    if (!rest || !m->in_decl.ops) return rest;
+    char head[96];
+    m->in_decl.ops->format(&m->in_decl, head, sizeof head);
+    size_t n = strlen(head) + 2 + strlen(rest) + 1;
+    char *s = malloc(n);
+    if (s) snprintf(s, n, "%s, %s", head, rest);
+    free(rest);
+    return s;
 }
 
 ae_status ae_model_reserve(ae_model *m, int B, ae_error *err)
 {
     if (B <= m->max_batch && m->act_block) return AE_OK;
     if (B < m->max_batch) B = m->max_batch;
-    size_t total = 0;
-    for (int i = 0; i < m->n_layers; i++) total += ae_layer_out_size(m, i);
+    size_t total = 0, scratch = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        total += ae_layer_out_size(m, i);
+        const ae_layer *l = &m->layers[i];
+        size_t sc = l->ops->scratch ? l->ops->scratch(l, B) : 0;
+        if (sc > scratch) scratch = sc;
+    }
     float *acts = malloc(total * (size_t)B * sizeof(float));
     float *g0 = malloc(m->max_width * (size_t)B * sizeof(float));
     float *g1 = malloc(m->max_width * (size_t)B * sizeof(float));
-    float *scr = m->scratch_per_row ? malloc(m->scratch_per_row * (size_t)B * sizeof(float)) : NULL;
-    if (!acts || !g0 || !g1 || (m->scratch_per_row && !scr)) {
+    float *scr = scratch ? malloc(scratch * sizeof(float)) : NULL;
+    if (!acts || !g0 || !g1 || (scratch && !scr)) {
         free(acts);
         free(g0);
         free(g1);
@@ -67,6 +106,7 @@ ae_status ae_model_reserve(ae_model *m, int B, ae_error *err)
     m->gbuf[0] = g0;
     m->gbuf[1] = g1;
     m->scratch = scr;
+    m->scratch_floats = scratch;
     for (int i = 0; i < m->n_layers; i++) m->layers[i].scratch = scr;
     size_t off = 0;
     for (int i = 0; i < m->n_layers; i++) {
@@ -92,6 +132,28 @@ ae_status ae_model_build(const char *encoder_spec, const char *decoder_spec, int
         free(enc);
         return st;
     }
+    /* a leading "input C H W" gives the rows their image shape; it is no layer */
+    ae_layer in_decl = {0};
+    int skip = n_enc > 0 && enc[0].ops == &ae_input_ops;
+    ae_shape in_shape = {.rank = 1, .dim = {input_dim}};
+    if (skip) {
+        in_decl = enc[0];
+        in_decl.in = in_shape;
+        char msg[AE_LAYER_MSG_MAX];
+        if (in_decl.ops->infer(&in_decl, msg, sizeof msg) != 0)
+            st = ae_fail(err, AE_ERR_ARG, "encoder layer 1: %s", msg);
+        else if (n_enc == 1)
+            st = ae_fail(err, AE_ERR_ARG, "encoder: no layers after 'input'");
+        in_shape = in_decl.out;
+    }
+    if (!st) st = check_no_input(enc, n_enc, skip, "encoder", err);
+    if (!st) st = check_no_input(dec, n_dec, 0, "decoder", err);
+    if (st) {
+        free(enc);
+        free(dec);
+        return st;
+    }
+    n_enc -= skip;
     ae_model *m = calloc(1, sizeof *m);
     ae_layer *ls = calloc((size_t)(n_enc + n_dec), sizeof *ls);
     if (!m || !ls) {
@@ -101,7 +163,7 @@ ae_status ae_model_build(const char *encoder_spec, const char *decoder_spec, int
         free(ls);
         return ae_fail(err, AE_ERR_NOMEM, "out of memory building a model");
     }
-    memcpy(ls, enc, (size_t)n_enc * sizeof *ls);
+    memcpy(ls, enc + skip, (size_t)n_enc * sizeof *ls);
     memcpy(ls + n_enc, dec, (size_t)n_dec * sizeof *ls);
     free(enc);
     free(dec);
@@ -109,10 +171,11 @@ ae_status ae_model_build(const char *encoder_spec, const char *decoder_spec, int
     m->n_enc = n_enc;
     m->n_layers = n_enc + n_dec;
     m->input_dim = input_dim;
-    m->in_shape = (ae_shape){.rank = 1, .dim = {input_dim}};
+    m->in_shape = in_shape;
+    m->in_decl = in_decl;
 
-    st = infer_shapes(ls, 0, n_enc, m->in_shape, "encoder", err);
-    if (!st) st = infer_shapes(ls, n_enc, m->n_layers, ls[n_enc - 1].out, "decoder", err);
+    st = infer_shapes(ls, 0, n_enc, m->in_shape, "encoder", 1 + skip, err);
+    if (!st) st = infer_shapes(ls, n_enc, m->n_layers, ls[n_enc - 1].out, "decoder", 1, err);
     if (!st) {
         size_t out_w = ae_shape_size(ls[m->n_layers - 1].out);
         if (out_w != (size_t)input_dim)
@@ -130,10 +193,8 @@ ae_status ae_model_build(const char *encoder_spec, const char *decoder_spec, int
         if (w > m->max_width) m->max_width = w;
         m->n_params += ls[i].n_params;
         if (i < n_enc) m->n_enc_params += ls[i].n_params;
-        size_t sc = ls[i].ops->scratch ? ls[i].ops->scratch(&ls[i]) : 0;
-        if (sc > m->scratch_per_row) m->scratch_per_row = sc;
     }
-    m->enc_spec = ae_spec_format(ls, n_enc);
+    m->enc_spec = encoder_text(m);
     m->dec_spec = ae_spec_format(ls + n_enc, n_dec);
     m->params = calloc(m->n_params ? m->n_params : 1, sizeof(float));
     m->grads = calloc(m->n_params ? m->n_params : 1, sizeof(float));

@@ -12,7 +12,8 @@
 
 struct ae_model {
     int input_dim;
-    ae_shape in_shape;
+    ae_shape in_shape;   /* (input_dim), or the image shape an "input C H W" item declares */
+    ae_layer in_decl;    /* that "input" item (in_decl.ops NULL without one) */
     int n_layers, n_enc;
     ae_layer *layers; /* (n_layers) */
     char *enc_spec, *dec_spec; /* canonical, owned */
@@ -25,8 +26,8 @@ struct ae_model {
     float *act_block; /* all layer outputs */
     float **out;      /* (n_layers) views: out[i] is (max_batch, size of layer i's output) */
     float *gbuf[2];   /* (max_batch, max_width) each */
-    size_t scratch_per_row; /* the largest ops->scratch over the layers */
-    float *scratch;         /* (max_batch, scratch_per_row), NULL when 0 */
+    size_t scratch_floats; /* the largest ops->scratch(l, max_batch) over the layers */
+    float *scratch;        /* (scratch_floats), NULL when 0 */
 };
 
 /* Builds the layers from both specs, checks the shapes and allocates the

@@ -7,7 +7,8 @@
 
 /* The layer kinds a spec may name. A new kind adds its table here. */
 static const ae_layer_ops *const layer_kinds[] = {
-    &ae_dense_ops,
+    &ae_dense_ops,     &ae_conv2d_ops,  &ae_conv2d_transpose_ops, &ae_maxpool2d_ops,
+    &ae_upsample2d_ops, &ae_flatten_ops, &ae_reshape_ops,          &ae_input_ops,
 };
 #define N_KINDS (sizeof layer_kinds / sizeof layer_kinds[0])
 
@@ -90,7 +91,7 @@ ae_status ae_spec_parse(const char *spec, const char *part, ae_layer **layers, i
         }
         const ae_layer_ops *ops = ae_layer_kind_find(tok[0]);
         if (!ops) {
-            char known[128];
+            char known[256];
             ae_layer_kind_list(known, sizeof known);
             st = ae_fail(err, AE_ERR_ARG, "%s layer %d: unknown layer type '%s' (known: %s)", part, idx, tok[0],
                          known);

@@ -1,15 +1,16 @@
 /* Keras-style model summary: one table per part, so the parameter counts read
  * like the ones in the seed reports ("Total params: 3,184,010 (12.15 MB)").
- * Layer names follow Keras: "dense", "dense_1", ... numbered across the whole
- * model. Shapes print per-sample dims after the batch "None" in our (C, H, W)
- * order. */
+ * Layer names follow Keras: "dense", "dense_1", "max_pooling2d", ... numbered
+ * across the whole model. Image shapes print in Keras' (H, W, C) order,
+ * "(None, 14, 14, 16)", so they read like the seed reports' tables, although
+ * the buffers are (C, H, W). */
 #include <stdio.h>
 #include <string.h>
 
 #include "model.h"
 
-#define RULE "_________________________________________________________________"
-#define DOUBLE_RULE "================================================================="
+/* Keras' table width; wider when a layer name needs it. */
+#define TABLE_WIDTH 65
 
 /* 3184010 -> "3,184,010" */
 static void thousands(size_t v, char *buf, size_t n)
@@ -39,9 +40,10 @@ static void mem_size(size_t params, char *buf, size_t n)
 
 static void shape_text(ae_shape s, char *buf, size_t n)
 {
-    size_t off = (size_t)snprintf(buf, n, "(None");
-    for (int d = 0; d < s.rank && off < n; d++) off += (size_t)snprintf(buf + off, n - off, ", %d", s.dim[d]);
-    if (off < n) snprintf(buf + off, n - off, ")");
+    if (s.rank == 3) /* (C, H, W) shown as Keras' (H, W, C) */
+        snprintf(buf, n, "(None, %d, %d, %d)", s.dim[1], s.dim[2], s.dim[0]);
+    else
+        snprintf(buf, n, "(None, %d)", s.dim[0]);
 }
 
 /* Keras' layer name: the keyword, with "_k" for the k-th earlier layer of the same kind. */
@@ -49,30 +51,55 @@ static void layer_name(const ae_model *m, int i, char *buf, size_t n)
 {
     int k = 0;
     for (int j = 0; j < i; j++) k += m->layers[j].ops == m->layers[i].ops;
+    const ae_layer_ops *ops = m->layers[i].ops;
+    const char *stem = ops->name ? ops->name : ops->keyword;
     if (k == 0)
-        snprintf(buf, n, "%s (%s)", m->layers[i].ops->keyword, m->layers[i].ops->type);
+        snprintf(buf, n, "%s (%s)", stem, ops->type);
     else
-        snprintf(buf, n, "%s_%d (%s)", m->layers[i].ops->keyword, k, m->layers[i].ops->type);
+        snprintf(buf, n, "%s_%d (%s)", stem, k, ops->type);
+}
+
+/* Width of the name column: Keras' 27, or more for long names. */
+static int name_width(const ae_model *m)
+{
+    int w = 27;
+    for (int i = 0; i < m->n_layers; i++) {
+        char name[96];
+        layer_name(m, i, name, sizeof name);
+        if ((int)strlen(name) > w) w = (int)strlen(name);
+    }
+    return w;
+}
+
+static void rule(FILE *f, char c, int n)
+{
+    for (int i = 0; i < n; i++) fputc(c, f);
+    fputc('\n', f);
 }
 
 static void write_part(FILE *f, const ae_model *m, const char *title, int from, int to, ae_shape in)
 {
     char shape[96], name[96], count[32], mem[32];
     shape_text(in, shape, sizeof shape);
-    fprintf(f, "%s: input %s\n%s\n", title, shape, RULE);
-    fprintf(f, " %-27s %-25s %s\n%s\n", "Layer (type)", "Output Shape", "Param #", DOUBLE_RULE);
+    const int nw = name_width(m), width = TABLE_WIDTH + nw - 27;
+    fprintf(f, "%s: input %s\n", title, shape);
+    rule(f, '_', width);
+    fprintf(f, " %-*s %-25s %s\n", nw, "Layer (type)", "Output Shape", "Param #");
+    rule(f, '=', width);
     size_t total = 0;
     for (int i = from; i < to; i++) {
         const ae_layer *l = &m->layers[i];
         layer_name(m, i, name, sizeof name);
         shape_text(l->out, shape, sizeof shape);
         thousands(l->n_params, count, sizeof count);
-        fprintf(f, " %-27s %-25s %s\n", name, shape, count);
+        fprintf(f, " %-*s %-25s %s\n", nw, name, shape, count);
         total += l->n_params;
     }
     thousands(total, count, sizeof count);
     mem_size(total, mem, sizeof mem);
-    fprintf(f, "%s\nTotal params: %s (%s)\n%s\n", DOUBLE_RULE, count, mem, RULE);
+    rule(f, '=', width);
+    fprintf(f, "Total params: %s (%s)\n", count, mem);
+    rule(f, '_', width);
 }
 
 ae_status ae_model_summary_write(FILE *f, const ae_model *m, ae_error *err)
