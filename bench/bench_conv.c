@@ -7,7 +7,8 @@
  * trains it (batch 32, noisy input 0.2, clean target, MSE, Adam 1e-3);
  * s002 is seed 002's max-pooling conv AE to a 7x7x1 code (batch 256; no
  * PyTorch reference). Each runs in a child process. --batches N trains only
- * the first N batches of each epoch and extrapolates to a full epoch.
+ * the first N batches of each epoch and extrapolates to a full epoch (s002
+ * times 40 batches unless told: a full epoch takes about 40 s).
  * GFLOP/s counts what the layers compute: 2 multiply-adds per kernel weight
  * per window position for the forward product, the weight gradient and the
  * input gradient (skipped for the first layer, as training does). */
@@ -30,18 +31,19 @@ typedef struct {
     int batch;
     double noise;   /* std of the Gaussian noise on the input (0: plain AE) */
     double torch_s; /* PyTorch s/epoch, /work/shared/peer/README.md; 0: none */
+    long batches;   /* batches timed per epoch unless --batches says otherwise (0: all) */
 } net;
 
 static const net nets[] = {
     {"p3", "input 1 28 28, conv2d 16 3 s2 same relu, conv2d 8 3 s2 same relu",
-     "conv2d_transpose 8 3 s2 same relu, conv2d_transpose 16 3 s2 same relu, conv2d 1 3 same sigmoid", 32, 0.2,
-     13.3},
+     "conv2d_transpose 8 3 s2 same relu, conv2d_transpose 16 3 s2 same relu, conv2d 1 3 same sigmoid", 32, 0.2, 13.3,
+     0},
     {"s002",
      "input 1 28 28, conv2d 64 3 same relu, maxpool2d 2, conv2d 32 3 same relu, maxpool2d 2, "
      "conv2d 1 3 same sigmoid, flatten",
      "reshape 1 7 7, conv2d 32 3 same relu, upsample2d 2, conv2d 64 3 same relu, upsample2d 2, "
      "conv2d 1 3 same sigmoid",
-     256, 0.0, 0.0},
+     256, 0.0, 0.0, 40},
 };
 
 static double now_s(void)
@@ -54,8 +56,7 @@ static double now_s(void)
 /* Multiply-adds of one sample's forward product through layer l. */
 static double layer_macs(const ae_layer *l)
 {
-    if (l->ops == &ae_conv2d_ops)
-        return (double)(l->n_params - (size_t)l->out.dim[0]) * l->out.dim[1] * l->out.dim[2];
+    if (l->ops == &ae_conv2d_ops) return (double)(l->n_params - (size_t)l->out.dim[0]) * l->out.dim[1] * l->out.dim[2];
     if (l->ops == &ae_conv2d_transpose_ops)
         return (double)(l->n_params - (size_t)l->out.dim[0]) * l->in.dim[1] * l->in.dim[2];
     if (l->ops == &ae_dense_ops) return (double)(l->n_params - (size_t)l->out.dim[0]);
@@ -114,8 +115,9 @@ static int run_net(const net *nt, int epochs, long batches, const char *data_dir
     if (st) return fprintf(stderr, "%s\n", err.msg), 1;
     wall = now_s() - wall;
     getrusage(RUSAGE_SELF, &ru);
-    double cpu = (double)(ru.ru_utime.tv_sec - ru0.ru_utime.tv_sec + ru.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
-                 1e-6 * (double)(ru.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru.ru_stime.tv_usec - ru0.ru_stime.tv_usec);
+    double cpu =
+        (double)(ru.ru_utime.tv_sec - ru0.ru_utime.tv_sec + ru.ru_stime.tv_sec - ru0.ru_stime.tv_sec) +
+        1e-6 * (double)(ru.ru_utime.tv_usec - ru0.ru_utime.tv_usec + ru.ru_stime.tv_usec - ru0.ru_stime.tv_usec);
 
     double scale = (double)full_rows / (double)x.rows, best = 1e30;
     double *ts = malloc(sizeof(double) * (size_t)h.n);
@@ -136,10 +138,9 @@ static int run_net(const net *nt, int epochs, long batches, const char *data_dir
            nt->noise > 0 ? ", denoising (noise 0.2)" : "",
            x.rows < full_rows ? "  [timed on the first batches, extrapolated to a full epoch]" : "");
     printf("    s/epoch  median %.2f  best %.2f over %d", median, best, h.n);
-    if (nt->torch_s > 0)
-        printf("   PyTorch %.1f -> %.2fx faster (target 2x)", nt->torch_s, nt->torch_s / median);
-    printf("\n    samples/s %.0f   %.2f GFLOP/sample -> %.1f GFLOP/s   loss %.5f -> %.5f   CPUs busy %.2f\n",
-           (double)full_rows / median, train_flops(m) / 1e9, gflops, h.epochs[0].train_loss,
+    if (nt->torch_s > 0) printf("   PyTorch %.1f -> %.2fx faster (target 2x)", nt->torch_s, nt->torch_s / median);
+    printf("\n    samples/s %.0f   %.2f MFLOP/sample -> %.1f GFLOP/s   loss %.5f -> %.5f   CPUs busy %.2f\n",
+           (double)full_rows / median, train_flops(m) / 1e6, gflops, h.epochs[0].train_loss,
            h.epochs[h.n - 1].train_loss, cpu / wall);
     fflush(stdout);
     free(ts);
@@ -161,12 +162,18 @@ int main(int argc, char **argv)
     const char *pick[8];
     int n_pick = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--batches") && i + 1 < argc) batches = atol(argv[++i]);
-        else if (!strcmp(argv[i], "--data-dir") && i + 1 < argc) data_dir = argv[++i];
-        else if (argv[i][0] != '-' && n_pick < 8) pick[n_pick++] = argv[i];
+        if (!strcmp(argv[i], "--epochs") && i + 1 < argc)
+            epochs = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--batches") && i + 1 < argc)
+            batches = atol(argv[++i]);
+        else if (!strcmp(argv[i], "--data-dir") && i + 1 < argc)
+            data_dir = argv[++i];
+        else if (argv[i][0] != '-' && n_pick < 8)
+            pick[n_pick++] = argv[i];
         else {
-            fprintf(stderr, "usage: bench_conv [--epochs N (2)] [--batches N (all)] [--data-dir DIR] [p3|s002 ...]\n");
+            fprintf(
+                stderr,
+                "usage: bench_conv [--epochs N (2)] [--batches N (p3 all, s002 40)] [--data-dir DIR] [p3|s002 ...]\n");
             return 2;
         }
     }
@@ -179,7 +186,7 @@ int main(int argc, char **argv)
         for (int i = 0; i < n_pick; i++) want |= !strcmp(pick[i], nets[k].name);
         if (!want) continue;
         pid_t pid = fork();
-        if (pid == 0) _exit(run_net(&nets[k], epochs, batches, data_dir));
+        if (pid == 0) _exit(run_net(&nets[k], epochs, batches ? batches : nets[k].batches, data_dir));
         int status = 0;
         if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) failed = 1;
     }

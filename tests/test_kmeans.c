@@ -356,6 +356,48 @@ static void test_fashion_restarts_vs_sklearn(void **state)
     ae_matrix_free(&x);
 }
 
+/* Lloyd from the given rows with and without skipping the rows Hamerly's
+ * bounds pin down: iterations, labels and centres must agree bit for bit,
+ * and the GEMM must have seen at most max_share of the rows it sees without. */
+static void assert_pruning_changes_nothing(const ae_matrix *x, const size_t *rows, int k, double tol,
+                                           double max_share)
+{
+    const size_t d = x->cols, kk = (size_t)k;
+    ae_km_work a, b;
+    assert_int_equal(ae_km_work_init(&a, x, k, true, NULL), AE_OK);
+    assert_int_equal(ae_km_work_init(&b, x, k, true, NULL), AE_OK);
+    assert_true(a.prune);
+    b.prune = false;
+    for (size_t j = 0; j < kk * d; j++) a.cen[j] = b.cen[j] = x->data[rows[j / d] * d + j % d] - a.mean[j % d];
+    const double tol_abs = tol * a.sum_var / (double)d;
+    assert_int_equal(ae_km_lloyd(&a, 300, tol_abs), ae_km_lloyd(&b, 300, tol_abs));
+    assert_memory_equal(a.labels, b.labels, x->rows * sizeof *a.labels);
+    assert_memory_equal(a.cen, b.cen, kk * d * sizeof *a.cen);
+    assert_true((double)a.gemm_rows <= max_share * (double)b.gemm_rows);
+    ae_km_work_free(&a);
+    ae_km_work_free(&b);
+}
+
+static void test_pruning_changes_nothing(void **state)
+{
+    (void)state;
+    ae_matrix x;
+    mod_data(&x);
+    assert_pruning_changes_nothing(&x, mod_rows, 5, 0.0, 0.7);
+    assert_pruning_changes_nothing(&x, mod_rows, 5, 1e-4, 0.7);
+    const size_t first[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    assert_pruning_changes_nothing(&x, first, 10, 0.0, 0.7);
+    ae_matrix_free(&x);
+    sep_data(&x);
+    const size_t same[] = {7, 7, 7, 7, 7, 7}; /* with empty clusters to repair */
+    assert_pruning_changes_nothing(&x, same, 6, 0.0, 0.7);
+    ae_matrix_free(&x);
+    if (fashion_1000(&x)) {
+        assert_pruning_changes_nothing(&x, first, 10, 1e-4, 0.7);
+        ae_matrix_free(&x);
+    }
+}
+
 static void test_predict_agrees_with_fit(void **state)
 {
     (void)state;
@@ -684,6 +726,7 @@ int main(void)
         cmocka_unit_test(test_lloyd_tol_stop),
         cmocka_unit_test(test_fashion_lloyd_vs_sklearn),
         cmocka_unit_test(test_fashion_restarts_vs_sklearn),
+        cmocka_unit_test(test_pruning_changes_nothing),
         cmocka_unit_test(test_predict_agrees_with_fit),
         cmocka_unit_test(test_same_seed_same_result),
         cmocka_unit_test(test_seeds_drive_plusplus),

@@ -76,7 +76,7 @@ static void test_init_kinds(void **state)
     assert_non_null(strstr(err.msg, "'xavier'"));
     /* glorot_uniform on 784 -> 128: every weight within sqrt(6 / 912) = 0.0811, biases 0,
      * and the spread fills the range (uniform variance l^2/3 = 0.00219) */
-    for (int kind = 0; kind < 3; kind++) {
+    for (int kind = 0; kind < 4; kind++) {
         ae_model_init_opts o = ae_model_init_defaults();
         o.init = (ae_init_kind)kind;
         ae_model *m;
@@ -98,6 +98,10 @@ static void test_init_kinds(void **state)
         } else if (kind == AE_INIT_HE_UNIFORM) {
             assert_true(mx <= sqrt(6.0 / 784.0));
             assert_close(var, 2.0 / 784.0, 0.0002);
+        } else if (kind == AE_INIT_FAN_IN_UNIFORM) {
+            /* l = 1/sqrt(784) = 0.0357, variance l^2/3 = 1/2352 */
+            assert_true(mx <= 1.0 / 28.0);
+            assert_close(var, 1.0 / 2352.0, 0.00003);
         } else {
             assert_close(var, 2.0 / 784.0, 0.0002);
             assert_true(mx > sqrt(6.0 / 784.0)); /* a normal has tails */

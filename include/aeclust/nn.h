@@ -1,17 +1,37 @@
 /* Autoencoders: build from text specs, train, encode, save and load.
  *
  * A model is an encoder followed by a decoder, each a comma-separated list of
- * layers; today's layer kind is
- *     dense UNITS [ACTIVATION]      e.g. "dense 128 relu, dense 32"
+ * layers:
+ *     dense UNITS [ACTIVATION]                       "dense 128 relu, dense 32"
+ *     conv2d FILTERS KERNEL [OPTIONS] [ACTIVATION]   "conv2d 16 3 s2 same relu"
+ *     conv2d_transpose FILTERS KERNEL [OPTIONS] [ACTIVATION]
+ *     maxpool2d SIZE [OPTIONS]                       stride SIZE and valid unless given
+ *     upsample2d FACTOR                              nearest neighbour
+ *     flatten                                        (C, H, W) -> C*H*W
+ *     reshape C H W  (or reshape N)                  Keras' Reshape((7, 7, 1)) is "reshape 1 7 7"
  * with ACTIVATION one of linear (the default, as Keras), relu,
- * leaky_relu[:SLOPE] (slope 0.2 unless given), sigmoid, tanh. The code is the
- * encoder's output; the decoder's output width must equal the input width.
+ * leaky_relu[:SLOPE] (slope 0.2 unless given), sigmoid, tanh, and OPTIONS in
+ * any order: sS (stride S, 1 unless given), valid (no padding, the default),
+ * same (Keras: out = ceil(in / S), the odd pad at the bottom/right; for
+ * conv2d_transpose out = in * S), pP (PyTorch's padding=P) and, for
+ * conv2d_transpose after pP, opQ (PyTorch's output_padding=Q, out =
+ * (in-1) S - 2P + K + Q). Kernels and windows are square.
+ *
+ * Image layers work on (C, H, W) samples (NCHW). The rows are flat, so an
+ * encoder that starts with an image layer first declares their shape:
+ *     "input 1 28 28, conv2d 16 3 s2 same relu, conv2d 8 3 s2 same relu"
+ * ("input C H W" is no layer: it only shapes the rows, and must match the
+ * input width). The code is the encoder's output, flattened (C*H*W values in
+ * NCHW order); the decoder's output width must equal the input width.
  *
  * Data are ae_matrix rows (one sample per row, float32). Parameters live in
  * one flat block and the model owns workspace for `max_batch` rows, so
  * encoding and training allocate nothing per batch. A model is not safe to use
- * from two threads at once (the workspace is shared). The library never
- * prints: training reports through an optional callback. */
+ * from two threads at once (the workspace is shared). Image layers split a
+ * batch between OpenMP threads (omp_get_max_threads(); OMP_NUM_THREADS=1
+ * keeps them on one), except in a model whose dense layers are big enough for
+ * OpenBLAS's own threads; a given thread count always gives the same numbers.
+ * The library never prints: training reports through an optional callback. */
 #ifndef AECLUST_NN_H
 #define AECLUST_NN_H
 
@@ -28,7 +48,9 @@
 typedef enum {
     AE_INIT_GLOROT_UNIFORM, /* U(-l, l), l = sqrt(6 / (fan_in + fan_out)) (Keras' default) */
     AE_INIT_HE_UNIFORM,     /* U(-l, l), l = sqrt(6 / fan_in) (Keras' he_uniform) */
-    AE_INIT_HE_NORMAL       /* N(0, 2 / fan_in), not truncated (PyTorch's kaiming_normal_) */
+    AE_INIT_HE_NORMAL,      /* N(0, 2 / fan_in), not truncated (PyTorch's kaiming_normal_) */
+    AE_INIT_FAN_IN_UNIFORM  /* U(-l, l), l = 1 / sqrt(fan_in): PyTorch's nn.Linear/Conv2d default
+                               for weights, and DEC's VarianceScaling(1/3, fan_in, uniform) */
 } ae_init_kind;
 
 typedef struct {
@@ -40,7 +62,7 @@ typedef struct {
 
 ae_model_init_opts ae_model_init_defaults(void);
 
-/* "glorot_uniform" (or "glorot"), "he_uniform", "he_normal" -> *out;
+/* "glorot_uniform" (or "glorot"), "he_uniform", "he_normal", "fan_in_uniform" -> *out;
  * AE_ERR_ARG naming the known values otherwise. */
 ae_status ae_init_kind_parse(const char *name, ae_init_kind *out, ae_error *err);
 const char *ae_init_kind_name(ae_init_kind k);
@@ -181,7 +203,8 @@ ae_status ae_model_save(const ae_model *m, const char *path, ae_error *err);
 ae_status ae_model_load(const char *path, ae_model **out, ae_error *err);
 
 /* Keras-style summary: for the encoder and then the decoder a table of
- * "Layer (type)", "Output Shape" ("(None, 128)"), "Param #", and its
+ * "Layer (type)", "Output Shape" ("(None, 128)"; images in Keras' order,
+ * "(None, 14, 14, 16)" for 16 channels of 14x14), "Param #", and its
  * "Total params: 3,184,010 (12.15 MB)"; then the total of both. */
 ae_status ae_model_summary_write(FILE *f, const ae_model *m, ae_error *err);
 

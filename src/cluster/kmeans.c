@@ -26,8 +26,8 @@ static ae_status check_points(const ae_matrix *x, const char *who, ae_error *err
 {
     if (!x || x->rows == 0 || x->cols == 0 || !x->data)
         return ae_fail(err, AE_ERR_ARG, "%s: x is empty (%zu x %zu)", who, x ? x->rows : 0, x ? x->cols : 0);
-    if (x->cols > INT_MAX || x->rows > (size_t)INT32_MAX)
-        return ae_fail(err, AE_ERR_ARG, "%s: x is too large (%zu x %zu)", who, x->rows, x->cols);
+    if (x->cols > INT_MAX) /* a GEMM dimension */
+        return ae_fail(err, AE_ERR_ARG, "%s: x has too many columns (%zu)", who, x->cols);
     return AE_OK;
 }
 
@@ -56,10 +56,9 @@ ae_status ae_kmeans_fit(const ae_matrix *x, const ae_kmeans_opts *opts, ae_kmean
     const size_t n = x->rows, d = x->cols, kk = (size_t)opts->k;
     ae_km_work w;
     if ((st = ae_km_work_init(&w, x, opts->k, true, err))) return st;
-    size_t *seeds = malloc(kk * sizeof *seeds);     // (k)
-    float *cand = malloc(kk * d * sizeof *cand);    // (k, d) a restart's centroids, x's coordinates
-    double *part = malloc(w.nblocks * sizeof *part); // (nblocks)
-    if (!seeds || !cand || !part) st = ae_fail(err, AE_ERR_NOMEM, "k-means: out of memory");
+    size_t *seeds = malloc(kk * sizeof *seeds);       // (k)
+    float *cen = malloc(kk * d * sizeof *cen);        // (k, d) a restart's centroids, x's coordinates
+    if (!seeds || !cen) st = ae_fail(err, AE_ERR_NOMEM, "k-means: out of memory");
     if (!st) st = ae_matrix_alloc(&out->centroids, kk, d, err);
     if (!st) st = ae_labels_alloc(&out->labels, n, err);
 
@@ -76,18 +75,17 @@ ae_status ae_kmeans_fit(const ae_matrix *x, const ae_kmeans_opts *opts, ae_kmean
 
         int n_iter = ae_km_lloyd(&w, opts->max_iter, tol_abs);
 
-        ae_km_centroids(&w, cand);
-        double inertia = ae_km_inertia(x->data, n, d, cand, w.labels, part);
+        ae_km_centroids(&w, cen);
+        double inertia = ae_km_inertia(x->data, n, d, cen, w.labels, w.block);
         if (r == 0 || inertia < out->inertia) {
-            memcpy(out->centroids.data, cand, kk * d * sizeof *cand);
+            memcpy(out->centroids.data, cen, kk * d * sizeof *cen);
             memcpy(out->labels.data, w.labels, n * sizeof *w.labels);
             out->inertia = inertia;
             out->n_iter = n_iter;
         }
     }
     free(seeds);
-    free(cand);
-    free(part);
+    free(cen);
     ae_km_work_free(&w);
     if (st) ae_kmeans_result_free(out);
     return st;
@@ -101,8 +99,9 @@ ae_status ae_kmeans_predict(const ae_matrix *centroids, const ae_matrix *x, ae_l
     if (inertia) *inertia = 0.0;
     if (!centroids || centroids->rows == 0 || centroids->cols == 0 || !centroids->data)
         return ae_fail(err, AE_ERR_ARG, "k-means predict: no centroids");
-    if (centroids->rows > INT_MAX)
-        return ae_fail(err, AE_ERR_ARG, "k-means predict: too many centroids (%zu)", centroids->rows);
+    if (centroids->rows > INT_MAX || centroids->cols > INT_MAX)
+        return ae_fail(err, AE_ERR_ARG, "k-means predict: centroids too large (%zu x %zu)", centroids->rows,
+                       centroids->cols);
     if (!x || (x->rows && !x->data)) return ae_fail(err, AE_ERR_ARG, "k-means predict: no data");
     if (x->cols != centroids->cols)
         return ae_fail(err, AE_ERR_ARG, "k-means predict: x has %zu columns but the centroids have %zu", x->cols,
@@ -111,10 +110,6 @@ ae_status ae_kmeans_predict(const ae_matrix *centroids, const ae_matrix *x, ae_l
     if (!st) st = ae_matrix_check_finite(x, "k-means predict: x", err);
     if (!st) st = ae_labels_alloc(labels, x->rows, err);
     if (st || x->rows == 0) return st;
-    if ((st = check_points(x, "k-means predict", err))) {
-        ae_labels_free(labels);
-        return st;
-    }
 
     const size_t n = x->rows, d = x->cols, kk = centroids->rows;
     ae_km_work w;

@@ -1,25 +1,38 @@
-/* The assignment pass of Lloyd (and of predict): for each chunk of rows, one
- * GEMM gives -2 x.c' for every centre, the smallest bias_j - 2 x.c'_j picks
- * the cluster, and a row that changed cluster moves its contribution between
- * the two clusters' running sums. Keeping the sums up to date instead of
- * recomputing them costs nothing once few rows change, so the GEMM is nearly
- * all the work of an iteration. */
+/* The assignment pass of Lloyd (and of predict): rows that may change
+ * cluster are batched, one GEMM per batch gives -2 x.c' for every centre, the
+ * smallest bias_j - 2 x.c'_j picks the cluster, and a row that changed
+ * cluster moves its contribution between the two clusters' running sums.
+ * Keeping the sums up to date instead of recomputing them costs nothing once
+ * few rows change, so the GEMM is nearly all the work of an iteration. */
+#include <math.h>
 #include <string.h>
 
 #include "core/gemm.h"
 #include "kmeans_internal.h"
 
-/* bias_j = |c'_j|^2 + 2 off.c'_j (see kmeans_internal.h). */
+/* Relative size of the GEMM's rounding in a squared distance, per unit of
+ * |x - off|^2 + scale: the worst case of a d-term float dot product (d * 2^-24),
+ * twice (two products enter), plus slack for the norms. */
+static float rounding_margin(size_t d) { return (float)(2.0 * ((double)d + 8.0) * 0x1p-24); }
+
+/* bias_j = |c'_j|^2 + 2 off.c'_j (see kmeans_internal.h), and w->scale. */
 static void centre_bias(ae_km_work *w, const float *cen)
 {
     const size_t d = w->d;
+    double off2 = 0.0, cmax = 0.0;
+    for (size_t l = 0; l < d; l++) off2 += (double)w->off[l] * w->off[l];
     for (int j = 0; j < w->k; j++) {
         const float *c = cen + (size_t)j * d;
-        double s = 0.0;
-#pragma omp simd reduction(+ : s)
-        for (size_t l = 0; l < d; l++) s += (double)c[l] * (c[l] + 2.0 * w->off[l]);
+        double s = 0.0, c2 = 0.0;
+#pragma omp simd reduction(+ : s, c2)
+        for (size_t l = 0; l < d; l++) {
+            s += (double)c[l] * (c[l] + 2.0 * w->off[l]);
+            c2 += (double)c[l] * c[l];
+        }
         w->bias[j] = (float)s;
+        cmax = c2 > cmax ? c2 : cmax;
     }
+    w->scale = (float)(off2 + cmax);
 }
 
 /* Row i leaves cluster `from` (-1: none) for cluster `to`. */
@@ -39,38 +52,64 @@ static void move_row(ae_km_work *w, size_t i, int from, int to)
     w->counts[to]++;
 }
 
-size_t ae_km_assign(ae_km_work *w, const float *cen, bool update)
+/* Assigns the m rows of w->batch (ascending); returns how many changed. */
+static size_t assign_batch(ae_km_work *w, const float *cen, size_t m, bool update)
 {
-    const size_t n = w->n, d = w->d, kk = (size_t)w->k;
+    const size_t d = w->d, kk = (size_t)w->k, *idx = w->batch;
     const int k = w->k;
-    centre_bias(w, cen);
+    const float *rows = w->xs + idx[0] * d; // (m, d)
+    if (idx[m - 1] - idx[0] + 1 != m) { /* not one run of rows: gather them */
+        for (size_t r = 0; r < m; r++) memcpy(w->xbuf + r * d, w->xs + idx[r] * d, d * sizeof *w->xbuf);
+        rows = w->xbuf;
+    }
+    // dist (m, k) = -2 rows (m, d) . cen^T (d, k)
+    ae_sgemm(false, true, (int)m, k, (int)d, -2.0f, rows, (int)d, cen, (int)d, 0.0f, w->dist, k);
+    w->gemm_rows += m;
 
+    const float margin = rounding_margin(d);
     size_t changed = 0;
-    for (size_t r0 = 0; r0 < n; r0 += w->chunk) {
-        const size_t m = n - r0 < w->chunk ? n - r0 : w->chunk;
-        // dist (m, k) = -2 xs[r0 : r0 + m] (m, d) . cen^T (d, k)
-        ae_sgemm(false, true, (int)m, k, (int)d, -2.0f, w->xs + r0 * d, (int)d, cen, (int)d, 0.0f, w->dist, k);
-        for (size_t i = 0; i < m; i++) {
-            const float *di = w->dist + i * kk;
-            int best = 0;
-            float bv = w->bias[0] + di[0];
-            for (int j = 1; j < k; j++) {
-                float v = w->bias[j] + di[j];
-                if (v < bv) {
-                    bv = v;
-                    best = j;
-                }
-            }
-            const size_t g = r0 + i;
-            float md = w->xsq[g] + bv;
-            w->mind[g] = md > 0.0f ? md : 0.0f;
-            if (w->labels[g] != best) {
-                changed++;
-                if (update) move_row(w, g, w->labels[g], best);
-                w->labels[g] = best;
+    for (size_t r = 0; r < m; r++) {
+        const float *di = w->dist + r * kk;
+        int best = 0;
+        float v1 = w->bias[0] + di[0], v2 = INFINITY;
+        for (int j = 1; j < k; j++) {
+            float v = w->bias[j] + di[j];
+            if (v < v1) {
+                v2 = v1;
+                v1 = v;
+                best = j;
+            } else if (v < v2) {
+                v2 = v;
             }
         }
+        const size_t i = idx[r];
+        if (w->ub) { /* exact bounds again, widened by the rounding of the GEMM */
+            const float e = margin * (w->xsq[i] + w->scale);
+            w->ub[i] = sqrtf(fmaxf(0.0f, w->xsq[i] + v1 + e));
+            w->lb[i] = sqrtf(fmaxf(0.0f, w->xsq[i] + v2 - e)); /* +inf for k = 1 */
+        }
+        if (w->labels[i] != best) {
+            changed++;
+            if (update) move_row(w, i, w->labels[i], best);
+            w->labels[i] = best;
+        }
     }
+    return changed;
+}
+
+size_t ae_km_assign(ae_km_work *w, const float *cen, bool update)
+{
+    centre_bias(w, cen);
+    size_t changed = 0, m = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        if (w->prune && w->ub[i] < w->lb[i]) continue; /* cannot change cluster */
+        w->batch[m++] = i;
+        if (m == w->chunk) {
+            changed += assign_batch(w, cen, m, update);
+            m = 0;
+        }
+    }
+    if (m) changed += assign_batch(w, cen, m, update);
     return changed;
 }
 

@@ -3,21 +3,40 @@
  * clusters is <= tol_abs; after a tol stop, one more assignment makes the
  * labels agree with the final centres. An empty cluster is moved onto the
  * point farthest from its own centre, as scikit-learn does. */
+#include <math.h>
 #include <string.h>
 
 #include "kmeans_internal.h"
 
-/* Gives every empty cluster the point farthest from its centre (by the
- * distances of the assignment just made), moving the point's contribution to
- * the sums. Unlike scikit-learn, a point is never taken from a cluster it is
- * the last member of, so the repair cannot empty another cluster; there are
- * always enough points since n >= k. Returns whether anything moved. */
+/* w->mind = squared distance of every row to its own centre in cen (the
+ * centres its label was chosen against), exactly, as scikit-learn's repair. */
+static void own_centre_distances(ae_km_work *w)
+{
+    const size_t d = w->d;
+    for (size_t i = 0; i < w->n; i++) {
+        const float *xi = w->xs + i * d, *c = w->cen + (size_t)w->labels[i] * d;
+        double s = 0.0;
+#pragma omp simd reduction(+ : s)
+        for (size_t l = 0; l < d; l++) {
+            double t = (double)xi[l] - w->off[l] - c[l];
+            s += t * t;
+        }
+        w->mind[i] = (float)s;
+    }
+}
+
+/* Gives every empty cluster the point farthest from its centre, moving the
+ * point's contribution to the sums. Unlike scikit-learn, a point is never
+ * taken from a cluster it is the last member of, so the repair cannot empty
+ * another cluster; there are always enough points since n >= k. Returns
+ * whether anything moved. */
 static bool relocate_empty(ae_km_work *w)
 {
     const size_t n = w->n, d = w->d;
     bool moved = false;
     for (int e = 0; e < w->k; e++) {
         if (w->counts[e] > 0) continue;
+        if (!moved) own_centre_distances(w);
         size_t far = n;
         float far_d = -1.0f;
         for (size_t i = 0; i < n; i++)
@@ -36,13 +55,15 @@ static bool relocate_empty(ae_km_work *w)
         w->counts[from]--;
         w->counts[e] = 1;
         w->labels[far] = e;
-        w->mind[far] = -1.0f; /* taken: not a candidate for the next empty cluster */
+        w->mind[far] = -1.0f;     /* taken: not a candidate for the next empty cluster */
+        w->ub[far] = INFINITY;    /* its bounds referred to its old cluster */
         moved = true;
     }
     return moved;
 }
 
-/* cen_new = cluster means, centred; returns the squared shift summed over clusters. */
+/* cen_new = cluster means, centred; delta = how far each moved. Returns the
+ * squared shift summed over clusters. */
 static double update_centres(ae_km_work *w)
 {
     const size_t d = w->d;
@@ -50,19 +71,40 @@ static double update_centres(ae_km_work *w)
     for (int j = 0; j < w->k; j++) {
         const float *old = w->cen + (size_t)j * d;
         float *c = w->cen_new + (size_t)j * d;
+        double sj = 0.0;
         if (w->counts[j] == 0) { /* only if relocation found no donor */
             memcpy(c, old, d * sizeof *c);
-            continue;
+        } else {
+            const double *s = w->sums + (size_t)j * d;
+            const double inv = 1.0 / (double)w->counts[j];
+            for (size_t l = 0; l < d; l++) {
+                c[l] = (float)(s[l] * inv - w->off[l]);
+                double t = (double)c[l] - old[l];
+                sj += t * t;
+            }
         }
-        const double *s = w->sums + (size_t)j * d;
-        const double inv = 1.0 / (double)w->counts[j];
-        for (size_t l = 0; l < d; l++) {
-            c[l] = (float)(s[l] * inv - w->off[l]);
-            double t = (double)c[l] - old[l];
-            shift += t * t;
-        }
+        w->delta[j] = (float)sqrt(sj);
+        shift += sj;
     }
     return shift;
+}
+
+/* After centres moved by delta: a row's own centre is at most delta_own
+ * farther, any other at most the largest other delta nearer. The factors
+ * cover the rounding of these float additions. */
+static void loosen_bounds(ae_km_work *w)
+{
+    int jmax = 0;
+    for (int j = 1; j < w->k; j++)
+        if (w->delta[j] > w->delta[jmax]) jmax = j;
+    float d1 = w->delta[jmax], d2 = 0.0f; /* largest, and largest but jmax */
+    for (int j = 0; j < w->k; j++)
+        if (j != jmax && w->delta[j] > d2) d2 = w->delta[j];
+    for (size_t i = 0; i < w->n; i++) {
+        const int a = w->labels[i];
+        w->ub[i] = (w->ub[i] + w->delta[a]) * (1.0f + 0x1p-20f);
+        w->lb[i] = fmaxf(0.0f, (w->lb[i] - (a == jmax ? d2 : d1)) * (1.0f - 0x1p-20f));
+    }
 }
 
 void ae_km_centroids(const ae_km_work *w, float *out)
@@ -84,7 +126,11 @@ void ae_km_centroids(const ae_km_work *w, float *out)
 
 int ae_km_lloyd(ae_km_work *w, int max_iter, double tol_abs)
 {
-    for (size_t i = 0; i < w->n; i++) w->labels[i] = -1;
+    for (size_t i = 0; i < w->n; i++) {
+        w->labels[i] = -1;
+        w->ub[i] = INFINITY;
+        w->lb[i] = 0.0f;
+    }
     memset(w->sums, 0, (size_t)w->k * w->d * sizeof *w->sums);
     memset(w->counts, 0, (size_t)w->k * sizeof *w->counts);
     bool strict = false, relocated = false;
@@ -94,6 +140,7 @@ int ae_km_lloyd(ae_km_work *w, int max_iter, double tol_abs)
         it++;
         relocated = relocate_empty(w);
         double shift = update_centres(w);
+        loosen_bounds(w);
         float *t = w->cen;
         w->cen = w->cen_new;
         w->cen_new = t;

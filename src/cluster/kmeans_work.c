@@ -39,12 +39,17 @@ void ae_km_work_free(ae_km_work *w)
     free(w->mean);
     free(w->off);
     free(w->xsq);
-    free(w->mind);
     free(w->labels);
     free(w->cen);
     free(w->cen_new);
     free(w->bias);
+    free(w->batch);
+    free(w->xbuf);
     free(w->dist);
+    free(w->ub);
+    free(w->lb);
+    free(w->delta);
+    free(w->mind);
     free(w->sums);
     free(w->counts);
     free(w->block);
@@ -161,15 +166,20 @@ ae_status ae_km_work_init(ae_km_work *w, const ae_matrix *x, int k, bool fit, ae
         w->mean = alloc_array(d, sizeof(float), &ok);
         w->off = alloc_array(d, sizeof(float), &ok);
         w->xsq = alloc_array(n, sizeof(float), &ok);
-        w->mind = alloc_array(n, sizeof(float), &ok);
         w->labels = alloc_array(n, sizeof(int32_t), &ok);
         w->cen = alloc_array(kk * d, sizeof(float), &ok);
         w->bias = alloc_array(kk, sizeof(float), &ok);
+        w->batch = alloc_array(w->chunk, sizeof(size_t), &ok);
         w->dist = alloc_array(w->chunk, kk * sizeof(float), &ok);
         w->block = alloc_array(w->nblocks, L * sizeof(double), &ok);
     }
     if (ok && fit) {
         w->cen_new = alloc_array(kk * d, sizeof(float), &ok);
+        w->xbuf = alloc_array(w->chunk, d * sizeof(float), &ok);
+        w->ub = alloc_array(n, sizeof(float), &ok);
+        w->lb = alloc_array(n, sizeof(float), &ok);
+        w->delta = alloc_array(kk, sizeof(float), &ok);
+        w->mind = alloc_array(n, sizeof(float), &ok);
         w->sums = alloc_array(kk * d, sizeof(double), &ok);
         w->counts = alloc_array(kk, sizeof(int64_t), &ok);
         w->closest = alloc_array(n, sizeof(float), &ok);
@@ -180,6 +190,7 @@ ae_status ae_km_work_init(ae_km_work *w, const ae_matrix *x, int k, bool fit, ae
         return ae_fail(err, AE_ERR_NOMEM, "k-means: out of memory for %zu x %zu points and k = %d", n, d, k);
     }
     for (size_t i = 0; i < n; i++) w->labels[i] = -1;
+    w->prune = fit;
     ae_status st = column_stats(w, err);
     if (!st) st = choose_rows(w, err);
     if (st) ae_km_work_free(w);

@@ -175,8 +175,9 @@ void ae_act_backward(ae_act act, float alpha, const float *y, float *dy, float *
             float *dr = dy + (o * ch + c) * inner;
             if (!preact) act_grad_run(act, alpha, yr, dr, inner);
             if (db) {
+                /* without the reduction clause `omp simd` keeps this sum one scalar chain */
                 float s = 0.0f;
-                AE_SIMD for (size_t i = 0; i < inner; i++) s += dr[i];
+                _Pragma("omp simd reduction(+ : s)") for (size_t i = 0; i < inner; i++) s += dr[i];
                 db[c] += s;
             }
         }

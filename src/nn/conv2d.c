@@ -1,15 +1,17 @@
 /* 2-D convolution: y = act(W * x + b), "conv2d FILTERS KERNEL [sS] [same|valid|pP] [ACTIVATION]".
  *
  * Parameters: kernel W (F, C, K, K) as PyTorch stores it (Keras stores
- * (K, K, C, F)), seen as the matrix (F, C*K*K), then bias b (F). Each batch
- * chunk is one patch shuffle and one GEMM per pass (im2col.h); backward
- * recomputes the patches rather than keeping them, since the scratch is
- * shared by all layers. */
+ * (K, K, C, F)), seen as the matrix (F, C*K*K), then bias b (F).
+ *
+ * A batch is split into chunks that the model's threads share (conv_plan.h);
+ * each sub-chunk is one patch shuffle and one GEMM per product (im2col.h).
+ * Backward recomputes the patches rather than keeping them, since the
+ * scratch is shared by all layers. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "core/gemm.h"
+#include "conv_plan.h"
 #include "im2col.h"
 #include "init.h"
 #include "layer.h"
@@ -19,8 +21,8 @@
 
 static int conv2d_parse(ae_layer *l, int ntok, char *const *tok, char *msg, size_t msgn)
 {
-    return ae_window_parse_conv("conv2d", 0, ntok, tok, &l->cfg.conv.filters, &l->cfg.conv.win, &l->act,
-                                &l->act_alpha, msg, msgn);
+    return ae_window_parse_conv("conv2d", 0, ntok, tok, &l->cfg.conv.filters, &l->cfg.conv.win, &l->act, &l->act_alpha,
+                                msg, msgn);
 }
 
 static int conv2d_infer(ae_layer *l, char *msg, size_t msgn)
@@ -65,17 +67,24 @@ static int conv2d_tensors(const ae_layer *l, ae_tensor_view *t)
 /* Fans as Keras counts them: channels times the receptive field. */
 static void conv2d_init(ae_layer *l, ae_init_kind kind, ae_rng *rng)
 {
-    const size_t C = (size_t)l->in.dim[0], F = (size_t)l->cfg.conv.filters, KK = (size_t)l->cfg.conv.win.size * l->cfg.conv.win.size;
+    const size_t C = (size_t)l->in.dim[0], F = (size_t)l->cfg.conv.filters,
+                 KK = (size_t)l->cfg.conv.win.size * l->cfg.conv.win.size;
     ae_init_fill(l->params, F * C * KK, kind, C * KK, F * KK, rng);
     memset(l->params + F * C * KK, 0, F * sizeof(float));
 }
 
+/* The image is the input, the windows the output pixels. */
 static ae_im2col_geom geometry(const ae_layer *l)
 {
-    return (ae_im2col_geom){.C = l->in.dim[0], .H = l->in.dim[1], .W = l->in.dim[2],
-                            .K = l->cfg.conv.win.size, .S = l->cfg.conv.win.stride,
-                            .pt = l->cfg.conv.pt, .pl = l->cfg.conv.pl,
-                            .OH = l->out.dim[1], .OW = l->out.dim[2]};
+    return (ae_im2col_geom){.C = l->in.dim[0],
+                            .H = l->in.dim[1],
+                            .W = l->in.dim[2],
+                            .K = l->cfg.conv.win.size,
+                            .S = l->cfg.conv.win.stride,
+                            .pt = l->cfg.conv.pt,
+                            .pl = l->cfg.conv.pl,
+                            .OH = l->out.dim[1],
+                            .OW = l->out.dim[2]};
 }
 
 /* The two GEMM formulations (im2col.h), by the floats each moves per sample:
@@ -94,59 +103,75 @@ static bool products_first(const ae_layer *l)
     return products < patches;
 }
 
-/* Workspace floats per sample: patches (C*K*K, P_out) and the GEMM result
- * (F, P_out); or products (F*K*K, P_in) and the input in GEMM order (C, P_in). */
-static size_t per_row(const ae_layer *l)
+/* Patches first keeps im2col's phase planes per thread, then per sample the
+ * patches (C*K*K, P_out) and the GEMM result (F, P_out). Products first
+ * shares the kernel as (F*K*K, C), keeps its gradient in that order per
+ * thread, then per sample the products (F*K*K, P_in) and the input in GEMM
+ * order (C, P_in). */
+static ae_conv_ws workspace(const ae_layer *l)
 {
     const size_t C = (size_t)l->in.dim[0], F = (size_t)l->cfg.conv.filters;
     const size_t KK = (size_t)l->cfg.conv.win.size * l->cfg.conv.win.size;
-    if (products_first(l)) return (F * KK + C) * l->in.dim[1] * l->in.dim[2];
-    return (C * KK + F) * l->out.dim[1] * l->out.dim[2];
+    const size_t p_in = (size_t)l->in.dim[1] * l->in.dim[2], p_out = (size_t)l->out.dim[1] * l->out.dim[2];
+    ae_conv_ws w = {.grad = l->n_params};
+    if (products_first(l)) {
+        w.shared = F * KK * C;
+        w.fixed = F * KK * C;
+        w.per_row = (F * KK + C) * p_in;
+        w.row_macs = (double)F * KK * C * p_in;
+    } else {
+        const ae_im2col_geom g = geometry(l);
+        w.fixed = ae_im2col_tmp_floats(&g);
+        w.per_row = (C * KK + F) * p_out;
+        w.row_macs = (double)F * KK * C * p_out;
+    }
+    return w;
 }
-
-/* Products first also keeps the kernel and its gradient as (F*K*K, C). */
-static size_t fixed_floats(const ae_layer *l) { return products_first(l) ? 2 * (l->n_params - (size_t)l->cfg.conv.filters) : 0; }
 
 static size_t conv2d_scratch(const ae_layer *l, int max_batch)
 {
-    return fixed_floats(l) + per_row(l) * (size_t)ae_conv_chunk_rows(per_row(l), max_batch);
+    const ae_conv_ws w = workspace(l);
+    return ae_conv_scratch(&w, max_batch, l->workers);
 }
 
 /* ---- patches first: im2col, then out (F, N) = W (F, C*K*K) col ---- */
 
-static void patches_forward(ae_layer *l, const float *in, float *out, int B)
+/* Samples [s0, s1), in sub-chunks of p->rows, with a thread's workspace ws. */
+static void patches_forward(const ae_layer *l, const ae_conv_plan *p, const float *in, float *out, int s0, int s1,
+                            float *ws)
 {
     const ae_im2col_geom g = geometry(l);
-    const int F = l->cfg.conv.filters, KC = g.C * g.K * g.K;
+    const int F = l->cfg.conv.filters, KC = g.C * g.K * g.K, rows = p->rows;
     const size_t P = (size_t)g.OH * g.OW, in_row = (size_t)g.C * g.H * g.W;
-    const float *w = l->params;                   /* (F, KC) */
-    const int rows = ae_conv_chunk_rows(per_row(l), B);
-    float *col = l->scratch;                      /* (KC, rows*P) */
-    float *y = col + (size_t)KC * rows * P;       /* (F, rows*P) */
-    for (int b0 = 0; b0 < B; b0 += rows) {
-        const int n = B - b0 < rows ? B - b0 : rows;
+    const float *w = l->params;                  /* (F, KC) */
+    float *tmp = ws;                             /* im2col's phase planes */
+    float *col = tmp + ae_im2col_tmp_floats(&g); /* (KC, rows*P) */
+    float *y = col + (size_t)KC * rows * P;      /* (F, rows*P) */
+    for (int b0 = s0; b0 < s1; b0 += rows) {
+        const int n = s1 - b0 < rows ? s1 - b0 : rows;
         const int N = (int)((size_t)n * P);
         float *o = out + (size_t)b0 * F * P; /* (n, F, P) */
-        ae_im2col(&g, in + (size_t)b0 * in_row, n, col);
+        ae_im2col(&g, in + (size_t)b0 * in_row, n, col, tmp);
         /* (F, n, P) is already (n, F, P) when either leading axis is 1 */
         float *dst = F == 1 || n == 1 ? o : y;
-        ae_sgemm(false, false, F, N, KC, 1.0f, w, KC, col, N, 0.0f, dst, N); /* (F, N) = W (F, KC) col (KC, N) */
+        ae_conv_gemm(p, false, false, F, N, KC, 1.0f, w, KC, col, N, 0.0f, dst, N); /* (F, N) = W (F, KC) col */
         if (dst == y) ae_swap01(y, F, n, P, o);
     }
 }
 
-static void patches_backward(ae_layer *l, const float *in, float *dout, float *din, int B, bool acc)
+/* dout is already dL/d(pre-activation); dw (F, KC) = the kernel gradient of samples [s0, s1). */
+static void patches_backward(const ae_layer *l, const ae_conv_plan *p, const float *in, float *dout, float *din,
+                             int s0, int s1, float *ws, float *dw)
 {
     const ae_im2col_geom g = geometry(l);
-    const int F = l->cfg.conv.filters, KC = g.C * g.K * g.K;
+    const int F = l->cfg.conv.filters, KC = g.C * g.K * g.K, rows = p->rows;
     const size_t P = (size_t)g.OH * g.OW, in_row = (size_t)g.C * g.H * g.W;
-    const float *w = l->params;             /* (F, KC) */
-    float *dw = l->grads;                   /* (F, KC) */
-    const int rows = ae_conv_chunk_rows(per_row(l), B);
-    float *col = l->scratch;                /* (KC, rows*P) */
-    float *dy = col + (size_t)KC * rows * P; /* (F, rows*P) */
-    for (int b0 = 0; b0 < B; b0 += rows) {
-        const int n = B - b0 < rows ? B - b0 : rows;
+    const float *w = l->params;                  /* (F, KC) */
+    float *tmp = ws;                             /* im2col's phase planes */
+    float *col = tmp + ae_im2col_tmp_floats(&g); /* (KC, rows*P) */
+    float *dy = col + (size_t)KC * rows * P;     /* (F, rows*P) */
+    for (int b0 = s0; b0 < s1; b0 += rows) {
+        const int n = s1 - b0 < rows ? s1 - b0 : rows;
         const int N = (int)((size_t)n * P);
         float *d = dout + (size_t)b0 * F * P; /* (n, F, P) */
         const float *dyc = d;
@@ -154,13 +179,13 @@ static void patches_backward(ae_layer *l, const float *in, float *dout, float *d
             ae_swap01(d, n, F, P, dy);
             dyc = dy;
         }
-        ae_im2col(&g, in + (size_t)b0 * in_row, n, col);
+        ae_im2col(&g, in + (size_t)b0 * in_row, n, col, tmp);
         /* dW (F, KC) (+)= dy (F, N) col^T (N, KC) */
-        ae_sgemm(false, true, F, KC, N, 1.0f, dyc, N, col, N, acc || b0 > 0 ? 1.0f : 0.0f, dw, KC);
+        ae_conv_gemm(p, false, true, F, KC, N, 1.0f, dyc, N, col, N, b0 > s0 ? 1.0f : 0.0f, dw, KC);
         if (din) {
             /* dcol (KC, N) = W^T (KC, F) dy (F, N), into col (no longer needed) */
-            ae_sgemm(true, false, KC, N, F, 1.0f, w, KC, dyc, N, 0.0f, col, N);
-            ae_col2im(&g, col, n, din + (size_t)b0 * in_row);
+            ae_conv_gemm(p, true, false, KC, N, F, 1.0f, w, KC, dyc, N, 0.0f, col, N);
+            ae_col2im(&g, col, n, din + (size_t)b0 * in_row, tmp);
         }
     }
 }
@@ -183,44 +208,41 @@ static void kernel_to_products(const float *w, int F, int C, int KK, float *wt)
             for (int k = 0; k < KK; k++) wt[((size_t)f * KK + k) * C + c] = w[((size_t)f * C + c) * KK + k];
 }
 
-static void products_forward(ae_layer *l, const float *in, float *out, int B)
+/* wt is the kernel as (F*K*K, C). */
+static void products_forward(const ae_layer *l, const ae_conv_plan *p, const float *wt, const float *in, float *out,
+                             int s0, int s1, float *ws)
 {
     const ae_im2col_geom g = product_geometry(l);
-    const int C = l->in.dim[0], F = g.C, KK = g.K * g.K, FK = F * KK;
-    const size_t P = (size_t)g.H * g.W; /* input pixels */
-    const int rows = ae_conv_chunk_rows(per_row(l), B);
-    float *wt = l->scratch;                         /* (FK, C) */
-    float *z = wt + 2 * (size_t)FK * C;             /* (FK, rows*P), after wt and dwt */
-    float *xs = z + (size_t)FK * rows * P;          /* (C, rows*P) */
-    kernel_to_products(l->params, F, C, KK, wt);
-    for (int b0 = 0; b0 < B; b0 += rows) {
-        const int n = B - b0 < rows ? B - b0 : rows;
+    const int C = l->in.dim[0], F = g.C, KK = g.K * g.K, FK = F * KK, rows = p->rows;
+    const size_t P = (size_t)g.H * g.W;  /* input pixels */
+    float *z = ws + (size_t)FK * C;      /* (FK, rows*P), after the gradient's place */
+    float *xs = z + (size_t)FK * rows * P; /* (C, rows*P) */
+    for (int b0 = s0; b0 < s1; b0 += rows) {
+        const int n = s1 - b0 < rows ? s1 - b0 : rows;
         const int N = (int)((size_t)n * P);
         const float *x = in + (size_t)b0 * C * P; /* (n, C, P) */
         if (C != 1 && n != 1) {
             ae_swap01(x, n, C, P, xs);
             x = xs;
         }
-        ae_sgemm(false, false, FK, N, C, 1.0f, wt, C, x, N, 0.0f, z, N); /* z (FK, N) = Wt (FK, C) x (C, N) */
+        ae_conv_gemm(p, false, false, FK, N, C, 1.0f, wt, C, x, N, 0.0f, z, N); /* z (FK, N) = Wt (FK, C) x */
         ae_shift_sum(&g, z, n, out + (size_t)b0 * F * g.OH * g.OW);
     }
 }
 
-static void products_backward(ae_layer *l, const float *in, float *dout, float *din, int B, bool acc)
+static void products_backward(const ae_layer *l, const ae_conv_plan *p, const float *wt, const float *in,
+                              float *dout, float *din, int s0, int s1, float *ws, float *dw)
 {
     const ae_im2col_geom g = product_geometry(l);
-    const int C = l->in.dim[0], F = g.C, KK = g.K * g.K, FK = F * KK;
+    const int C = l->in.dim[0], F = g.C, KK = g.K * g.K, FK = F * KK, rows = p->rows;
     const size_t P = (size_t)g.H * g.W, out_row = (size_t)F * g.OH * g.OW;
-    const int rows = ae_conv_chunk_rows(per_row(l), B);
-    float *wt = l->scratch;                 /* (FK, C) */
-    float *dwt = wt + (size_t)FK * C;       /* (FK, C) */
-    float *z = dwt + (size_t)FK * C;        /* (FK, rows*P) */
-    float *xs = z + (size_t)FK * rows * P;  /* (C, rows*P) */
-    kernel_to_products(l->params, F, C, KK, wt);
-    for (int b0 = 0; b0 < B; b0 += rows) {
-        const int n = B - b0 < rows ? B - b0 : rows;
+    float *dwt = ws;                       /* (FK, C) */
+    float *z = dwt + (size_t)FK * C;       /* (FK, rows*P) */
+    float *xs = z + (size_t)FK * rows * P; /* (C, rows*P) */
+    for (int b0 = s0; b0 < s1; b0 += rows) {
+        const int n = s1 - b0 < rows ? s1 - b0 : rows;
         const int N = (int)((size_t)n * P);
-        const bool direct = C == 1 || n == 1; /* (n, C, P) is already (C, n*P) */
+        const bool direct = C == 1 || n == 1;                   /* (n, C, P) is already (C, n*P) */
         ae_shift_spread(&g, dout + (size_t)b0 * out_row, n, z); /* dz (FK, N) */
         const float *x = in + (size_t)b0 * C * P;
         if (!direct) {
@@ -228,48 +250,100 @@ static void products_backward(ae_layer *l, const float *in, float *dout, float *
             x = xs;
         }
         /* dWt (FK, C) (+)= dz (FK, N) x^T (N, C) */
-        ae_sgemm(false, true, FK, C, N, 1.0f, z, N, x, N, b0 > 0 ? 1.0f : 0.0f, dwt, C);
+        ae_conv_gemm(p, false, true, FK, C, N, 1.0f, z, N, x, N, b0 > s0 ? 1.0f : 0.0f, dwt, C);
         if (din) {
             float *dx = din + (size_t)b0 * C * P; /* (n, C, P) */
             /* dx (C, N) = Wt^T (C, FK) dz (FK, N) */
-            ae_sgemm(true, false, C, N, FK, 1.0f, wt, C, z, N, 0.0f, direct ? dx : xs, N);
+            ae_conv_gemm(p, true, false, C, N, FK, 1.0f, wt, C, z, N, 0.0f, direct ? dx : xs, N);
             if (!direct) ae_swap01(xs, C, n, P, dx);
         }
     }
-    float *dw = l->grads; /* (F, C, KK) */
+    /* dw (F, C, KK): dWt back in the kernel's order */
     for (int f = 0; f < F; f++)
         for (int c = 0; c < C; c++)
-            for (int k = 0; k < KK; k++) {
-                float v = dwt[((size_t)f * KK + k) * C + c];
-                size_t i = ((size_t)f * C + c) * KK + k;
-                dw[i] = acc ? dw[i] + v : v;
-            }
+            for (int k = 0; k < KK; k++) dw[((size_t)f * C + c) * KK + k] = dwt[((size_t)f * KK + k) * C + c];
+}
+
+/* ---- the passes, one chunk of the batch at a time ---- */
+
+typedef struct {
+    ae_layer *l;
+    ae_conv_ws ws;
+    ae_conv_plan p;
+    bool products;
+    const float *wt; /* products first: the kernel as (F*K*K, C) */
+    const float *in, *out;
+    float *y, *dout, *din;
+    int B, flags;
+} conv_job;
+
+static void forward_chunk(void *arg, int c, int thread)
+{
+    const conv_job *j = arg;
+    const ae_layer *l = j->l;
+    int s0, s1;
+    ae_conv_chunk(&j->p, j->B, c, &s0, &s1);
+    float *ws = ae_conv_slice(&j->p, &j->ws, l->scratch, thread);
+    if (j->products)
+        products_forward(l, &j->p, j->wt, j->in, j->y, s0, s1, ws);
+    else
+        patches_forward(l, &j->p, j->in, j->y, s0, s1, ws);
+    const int F = l->cfg.conv.filters;
+    const size_t P = (size_t)l->out.dim[1] * l->out.dim[2];
+    const float *bias = l->params + (l->n_params - (size_t)F); /* (F) */
+    ae_bias_act_forward(l->act, l->act_alpha, bias, j->y + (size_t)s0 * F * P, (size_t)(s1 - s0), (size_t)F, P);
+}
+
+static void backward_chunk(void *arg, int c, int thread)
+{
+    const conv_job *j = arg;
+    const ae_layer *l = j->l;
+    int s0, s1;
+    ae_conv_chunk(&j->p, j->B, c, &s0, &s1);
+    const int F = l->cfg.conv.filters;
+    const size_t P = (size_t)l->out.dim[1] * l->out.dim[2], nk = l->n_params - (size_t)F;
+    float *slot = ae_conv_slot(&j->p, &j->ws, l->scratch, c); /* this chunk's (kernel, bias) gradient */
+    float *ws = ae_conv_slice(&j->p, &j->ws, l->scratch, thread);
+    /* dout becomes dL/d(pre-activation); the bias gradient from the same pass */
+    ae_act_backward(l->act, l->act_alpha, j->out + (size_t)s0 * F * P, j->dout + (size_t)s0 * F * P, slot + nk,
+                    (size_t)(s1 - s0), (size_t)F, P, j->flags & AE_BWD_PREACT, false);
+    if (j->products)
+        products_backward(l, &j->p, j->wt, j->in, j->dout, j->din, s0, s1, ws, slot);
+    else
+        patches_backward(l, &j->p, j->in, j->dout, j->din, s0, s1, ws, slot);
+}
+
+static conv_job make_job(ae_layer *l, int B)
+{
+    conv_job j = {.l = l, .ws = workspace(l), .products = products_first(l), .B = B};
+    j.p = ae_conv_plan_for(&j.ws, B, l->workers);
+    if (j.products) { /* reordered once per pass, read by every chunk */
+        float *wt = ae_conv_shared(&j.p, &j.ws, l->scratch);
+        kernel_to_products(l->params, l->cfg.conv.filters, l->in.dim[0],
+                           l->cfg.conv.win.size * l->cfg.conv.win.size, wt);
+        j.wt = wt;
+    }
+    return j;
 }
 
 static void conv2d_forward(ae_layer *l, const float *in, float *out, int B)
 {
-    if (products_first(l))
-        products_forward(l, in, out, B);
-    else
-        patches_forward(l, in, out, B);
-    const int F = l->cfg.conv.filters;
-    const float *bias = l->params + (l->n_params - (size_t)F); /* (F) */
-    ae_bias_act_forward(l->act, l->act_alpha, bias, out, (size_t)B, (size_t)F, (size_t)l->out.dim[1] * l->out.dim[2]);
+    conv_job j = make_job(l, B);
+    j.in = in;
+    j.y = out;
+    ae_workers_run(l->workers, j.p.chunks, forward_chunk, &j);
 }
 
-static void conv2d_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B,
-                            int flags)
+static void conv2d_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B, int flags)
 {
-    const int F = l->cfg.conv.filters;
-    const bool acc = flags & AE_BWD_ACCUMULATE;
-    float *db = l->grads + (l->n_params - (size_t)F); /* (F) */
-    /* dout (B, F, P) becomes dL/d(pre-activation); db from the same pass */
-    ae_act_backward(l->act, l->act_alpha, out, dout, db, (size_t)B, (size_t)F,
-                    (size_t)l->out.dim[1] * l->out.dim[2], flags & AE_BWD_PREACT, acc);
-    if (products_first(l))
-        products_backward(l, in, dout, din, B, acc);
-    else
-        patches_backward(l, in, dout, din, B, acc);
+    conv_job j = make_job(l, B);
+    j.in = in;
+    j.out = out;
+    j.dout = dout;
+    j.din = din;
+    j.flags = flags;
+    ae_workers_run(l->workers, j.p.chunks, backward_chunk, &j);
+    ae_conv_reduce(&j.p, &j.ws, l->scratch, l->grads, flags & AE_BWD_ACCUMULATE);
 }
 
 const ae_layer_ops ae_conv2d_ops = {

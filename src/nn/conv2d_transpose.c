@@ -10,10 +10,12 @@
  *
  * Parameters: kernel W (Cin, F, K, K) as PyTorch stores it (Keras: (K, K, F,
  * Cin)), seen as the matrix (Cin, F*K*K), then bias b (F). */
+#include <omp.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "core/gemm.h"
+#include "conv_plan.h"
 #include "im2col.h"
 #include "init.h"
 #include "layer.h"
@@ -22,8 +24,8 @@
 
 static int convt_parse(ae_layer *l, int ntok, char *const *tok, char *msg, size_t msgn)
 {
-    return ae_window_parse_conv("conv2d_transpose", AE_WIN_OUTPAD, ntok, tok, &l->cfg.conv.filters,
-                                &l->cfg.conv.win, &l->act, &l->act_alpha, msg, msgn);
+    return ae_window_parse_conv("conv2d_transpose", AE_WIN_OUTPAD, ntok, tok, &l->cfg.conv.filters, &l->cfg.conv.win,
+                                &l->act, &l->act_alpha, msg, msgn);
 }
 
 static int convt_infer(ae_layer *l, char *msg, size_t msgn)
@@ -39,8 +41,8 @@ static int convt_infer(ae_layer *l, char *msg, size_t msgn)
         return -1;
     }
     int oh, ow;
-    if (ae_window_transpose(&l->cfg.conv.win, l->in.dim[1], l->in.dim[2], &oh, &ow, &l->cfg.conv.pt,
-                            &l->cfg.conv.pl, msg, msgn))
+    if (ae_window_transpose(&l->cfg.conv.win, l->in.dim[1], l->in.dim[2], &oh, &ow, &l->cfg.conv.pt, &l->cfg.conv.pl,
+                            msg, msgn))
         return -1;
     l->out = (ae_shape){.rank = 3, .dim = {F, oh, ow}};
     l->n_params = (size_t)C * F * K * K + (size_t)F;
@@ -76,37 +78,51 @@ static void convt_init(ae_layer *l, ae_init_kind kind, ae_rng *rng)
 /* The output is the "image", the input pixels the window positions. */
 static ae_im2col_geom geometry(const ae_layer *l)
 {
-    return (ae_im2col_geom){.C = l->out.dim[0], .H = l->out.dim[1], .W = l->out.dim[2],
-                            .K = l->cfg.conv.win.size, .S = l->cfg.conv.win.stride,
-                            .pt = l->cfg.conv.pt, .pl = l->cfg.conv.pl,
-                            .OH = l->in.dim[1], .OW = l->in.dim[2]};
+    return (ae_im2col_geom){.C = l->out.dim[0],
+                            .H = l->out.dim[1],
+                            .W = l->out.dim[2],
+                            .K = l->cfg.conv.win.size,
+                            .S = l->cfg.conv.win.stride,
+                            .pt = l->cfg.conv.pt,
+                            .pl = l->cfg.conv.pl,
+                            .OH = l->in.dim[1],
+                            .OW = l->in.dim[2]};
 }
 
-/* Workspace floats per sample: patch columns (F*K*K, P) and the input in GEMM order (C, P). */
-static size_t per_row(const ae_layer *l)
+/* Per thread: col2im's phase planes, then per sample the patch columns
+ * (F*K*K, P_in) and the input in GEMM order (C, P_in). */
+static ae_conv_ws workspace(const ae_layer *l)
 {
-    const size_t P = (size_t)l->in.dim[1] * l->in.dim[2];
-    const size_t KF = (size_t)l->cfg.conv.filters * l->cfg.conv.win.size * l->cfg.conv.win.size;
-    return (KF + (size_t)l->in.dim[0]) * P;
+    const ae_im2col_geom g = geometry(l);
+    const size_t C = (size_t)l->in.dim[0], P = (size_t)l->in.dim[1] * l->in.dim[2];
+    const size_t KF = (size_t)g.C * g.K * g.K;
+    ae_conv_ws w = {.grad = l->n_params, .fixed = ae_im2col_tmp_floats(&g)};
+    w.per_row = (KF + C) * P;
+    w.row_macs = (double)KF * C * P;
+    w.row_work = w.per_row + C * P + (size_t)g.C * g.H * g.W;
+    return w;
 }
 
 static size_t convt_scratch(const ae_layer *l, int max_batch)
 {
-    return per_row(l) * (size_t)ae_conv_chunk_rows(per_row(l), max_batch);
+    const ae_conv_ws w = workspace(l);
+    return ae_conv_scratch(&w, max_batch);
 }
 
-static void convt_forward(ae_layer *l, const float *in, float *out, int B)
+/* Samples [s0, s1) of the batch, in chunks of rows, in one thread's slice. */
+static void convt_forward_rows(const ae_layer *l, const float *in, float *out, int s0, int s1, const ae_conv_plan *p,
+                               float *slice)
 {
+    const int rows = p->rows;
     const ae_im2col_geom g = geometry(l);
     const int C = l->in.dim[0], F = g.C, KF = F * g.K * g.K;
     const size_t P = (size_t)g.OH * g.OW, out_row = (size_t)F * g.H * g.W;
-    const float *w = l->params;                /* (C, KF) */
-    const float *bias = w + (size_t)C * KF;    /* (F) */
-    const int rows = ae_conv_chunk_rows(per_row(l), B);
-    float *col = l->scratch;                   /* (KF, rows*P) */
-    float *xs = col + (size_t)KF * rows * P;   /* (C, rows*P) */
-    for (int b0 = 0; b0 < B; b0 += rows) {
-        const int n = B - b0 < rows ? B - b0 : rows;
+    const float *w = l->params;                  /* (C, KF) */
+    float *tmp = slice + l->n_params;            /* col2im's phase planes */
+    float *col = tmp + ae_im2col_tmp_floats(&g); /* (KF, rows*P) */
+    float *xs = col + (size_t)KF * rows * P;     /* (C, rows*P) */
+    for (int b0 = s0; b0 < s1; b0 += rows) {
+        const int n = s1 - b0 < rows ? s1 - b0 : rows;
         const int N = (int)((size_t)n * P);
         const float *x = in + (size_t)b0 * C * P; /* (n, C, P) */
         if (C != 1 && n != 1) {
@@ -114,46 +130,78 @@ static void convt_forward(ae_layer *l, const float *in, float *out, int B)
             x = xs;
         }
         /* col (KF, N) = W^T (KF, C) x (C, N) */
-        ae_sgemm(true, false, KF, N, C, 1.0f, w, KF, x, N, 0.0f, col, N);
-        ae_col2im(&g, col, n, out + (size_t)b0 * out_row);
+        ae_conv_gemm(p, true, false, KF, N, C, 1.0f, w, KF, x, N, 0.0f, col, N);
+        ae_col2im(&g, col, n, out + (size_t)b0 * out_row, tmp);
     }
-    ae_bias_act_forward(l->act, l->act_alpha, bias, out, (size_t)B, (size_t)F, (size_t)g.H * g.W);
 }
 
-static void convt_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B,
-                           int flags)
+/* dout is already dL/d(pre-activation); the kernel gradient goes to the slice's grad. */
+static void convt_backward_rows(const ae_layer *l, const float *in, const float *dout, float *din, int s0, int s1,
+                                const ae_conv_plan *p, float *slice)
 {
+    const int rows = p->rows;
     const ae_im2col_geom g = geometry(l);
     const int C = l->in.dim[0], F = g.C, KF = F * g.K * g.K;
     const size_t P = (size_t)g.OH * g.OW, out_row = (size_t)F * g.H * g.W;
-    const bool acc = flags & AE_BWD_ACCUMULATE;
-    const float *w = l->params;            /* (C, KF) */
-    float *dw = l->grads;                  /* (C, KF) */
-    float *db = l->grads + (size_t)C * KF; /* (F) */
-    ae_act_backward(l->act, l->act_alpha, out, dout, db, (size_t)B, (size_t)F, (size_t)g.H * g.W,
-                    flags & AE_BWD_PREACT, acc);
-    const int rows = ae_conv_chunk_rows(per_row(l), B);
-    float *col = l->scratch;                 /* (KF, rows*P) */
-    float *xs = col + (size_t)KF * rows * P; /* (C, rows*P) */
-    for (int b0 = 0; b0 < B; b0 += rows) {
-        const int n = B - b0 < rows ? B - b0 : rows;
+    const float *w = l->params;                  /* (C, KF) */
+    float *dw = slice;                           /* (C, KF) */
+    float *tmp = slice + l->n_params;            /* im2col's phase planes */
+    float *col = tmp + ae_im2col_tmp_floats(&g); /* (KF, rows*P) */
+    float *xs = col + (size_t)KF * rows * P;     /* (C, rows*P) */
+    for (int b0 = s0; b0 < s1; b0 += rows) {
+        const int n = s1 - b0 < rows ? s1 - b0 : rows;
         const int N = (int)((size_t)n * P);
-        const bool direct = C == 1 || n == 1; /* (n, C, P) is already (C, n*P) */
-        ae_im2col(&g, dout + (size_t)b0 * out_row, n, col); /* (KF, N) */
+        const bool direct = C == 1 || n == 1;                    /* (n, C, P) is already (C, n*P) */
+        ae_im2col(&g, dout + (size_t)b0 * out_row, n, col, tmp); /* (KF, N) */
         const float *x = in + (size_t)b0 * C * P;
         if (!direct) {
             ae_swap01(x, n, C, P, xs);
             x = xs;
         }
         /* dW (C, KF) (+)= x (C, N) col^T (N, KF) */
-        ae_sgemm(false, true, C, KF, N, 1.0f, x, N, col, N, acc || b0 > 0 ? 1.0f : 0.0f, dw, KF);
+        ae_conv_gemm(p, false, true, C, KF, N, 1.0f, x, N, col, N, b0 > s0 ? 1.0f : 0.0f, dw, KF);
         if (din) {
             float *dx = din + (size_t)b0 * C * P; /* (n, C, P) */
             /* dx (C, N) = W (C, KF) col (KF, N) */
-            ae_sgemm(false, false, C, N, KF, 1.0f, w, KF, col, N, 0.0f, direct ? dx : xs, N);
+            ae_conv_gemm(p, false, false, C, N, KF, 1.0f, w, KF, col, N, 0.0f, direct ? dx : xs, N);
             if (!direct) ae_swap01(xs, C, n, P, dx);
         }
     }
+}
+
+static void convt_forward(ae_layer *l, const float *in, float *out, int B)
+{
+    const ae_conv_ws ws = workspace(l);
+    const ae_conv_plan p = ae_conv_plan_for(&ws, B, l->scratch_n, l->blas_threads);
+    const int F = l->cfg.conv.filters;
+    const size_t P = (size_t)l->out.dim[1] * l->out.dim[2];
+    const float *bias = l->params + (l->n_params - (size_t)F); /* (F) */
+#pragma omp parallel num_threads(p.threads) if (p.threads > 1)
+    {
+        int t = p.threads > 1 ? omp_get_thread_num() : 0, s0, s1;
+        ae_conv_share(&p, B, t, &s0, &s1);
+        convt_forward_rows(l, in, out, s0, s1, &p, l->scratch + (size_t)t * p.slice);
+        ae_bias_act_forward(l->act, l->act_alpha, bias, out + (size_t)s0 * F * P, (size_t)(s1 - s0), (size_t)F, P);
+    }
+}
+
+static void convt_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B, int flags)
+{
+    const ae_conv_ws ws = workspace(l);
+    const ae_conv_plan p = ae_conv_plan_for(&ws, B, l->scratch_n, l->blas_threads);
+    const int F = l->cfg.conv.filters;
+    const size_t P = (size_t)l->out.dim[1] * l->out.dim[2], nk = l->n_params - (size_t)F;
+#pragma omp parallel num_threads(p.threads) if (p.threads > 1)
+    {
+        int t = p.threads > 1 ? omp_get_thread_num() : 0, s0, s1;
+        ae_conv_share(&p, B, t, &s0, &s1);
+        float *slice = l->scratch + (size_t)t * p.slice; /* starts with this thread's (kernel, bias) gradient */
+        /* dout becomes dL/d(pre-activation); the bias gradient from the same pass */
+        ae_act_backward(l->act, l->act_alpha, out + (size_t)s0 * F * P, dout + (size_t)s0 * F * P, slice + nk,
+                        (size_t)(s1 - s0), (size_t)F, P, flags & AE_BWD_PREACT, false);
+        convt_backward_rows(l, in, dout, din, s0, s1, &p, slice);
+    }
+    ae_conv_reduce(&p, l->scratch, l->grads, l->n_params, flags & AE_BWD_ACCUMULATE);
 }
 
 const ae_layer_ops ae_conv2d_transpose_ops = {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/gemm.h"
+#include "gemm_split.h"
 #include "init.h"
 #include "layer.h"
 
@@ -106,6 +107,12 @@ static void dense_backward(ae_layer *l, const float *in, const float *out, float
     if (din) ae_sgemm(false, true, B, K, N, 1.0f, dout, N, w, N, 0.0f, din, K);
 }
 
+/* OpenBLAS threads a product of more than AE_GEMM_ONE_THREAD_MACS multiply-adds. */
+static bool dense_blas_pool(const ae_layer *l, int max_batch)
+{
+    return (double)max_batch * l->in.dim[0] * l->cfg.dense.units > AE_GEMM_ONE_THREAD_MACS;
+}
+
 const ae_layer_ops ae_dense_ops = {
     .keyword = "dense",
     .type = "Dense",
@@ -116,4 +123,5 @@ const ae_layer_ops ae_dense_ops = {
     .init = dense_init,
     .forward = dense_forward,
     .backward = dense_backward,
+    .blas_pool = dense_blas_pool,
 };

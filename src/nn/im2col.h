@@ -19,9 +19,10 @@
  * GEMMs see a batch as (C, B, P) while activations are (B, C, P) (NCHW,
  * P = pixels); ae_swap01 converts between the two.
  *
- * No OpenMP here: on this 2-core machine OpenBLAS's pthread workers spin
- * between GEMMs, and a parallel region between two GEMMs made a conv layer
- * about 10x slower (measured); the GEMMs carry the threads. */
+ * With stride S > 1, im2col and col2im split each image plane into its S*S
+ * stride phases first (im2col.c), so that every offset's pass is contiguous.
+ * All of these run on the calling thread; conv_plan.h splits a batch between
+ * threads. */
 #ifndef AE_NN_IM2COL_H
 #define AE_NN_IM2COL_H
 
@@ -34,11 +35,16 @@ typedef struct {
     int OH, OW;  /* window positions */
 } ae_im2col_geom;
 
-/* col (C*K*K, B*OH*OW) = patches of x (B, C, H, W). */
-void ae_im2col(const ae_im2col_geom *g, const float *x, int B, float *col);
+/* Workspace floats im2col and col2im need (one image plane split into its
+ * stride phases; 0 for stride 1). */
+size_t ae_im2col_tmp_floats(const ae_im2col_geom *g);
 
-/* x (B, C, H, W) = the sum of col (C*K*K, B*OH*OW) over the patches (x is overwritten). */
-void ae_col2im(const ae_im2col_geom *g, const float *col, int B, float *x);
+/* col (C*K*K, B*OH*OW) = patches of x (B, C, H, W); tmp as ae_im2col_tmp_floats. */
+void ae_im2col(const ae_im2col_geom *g, const float *x, int B, float *col, float *tmp);
+
+/* x (B, C, H, W) = the sum of col (C*K*K, B*OH*OW) over the patches (x is
+ * overwritten); tmp as ae_im2col_tmp_floats. */
+void ae_col2im(const ae_im2col_geom *g, const float *col, int B, float *x, float *tmp);
 
 /* out (B, C, OH, OW) = the window sums of z (C*K*K, B, H, W) (out is overwritten). */
 void ae_shift_sum(const ae_im2col_geom *g, const float *z, int B, float *out);
@@ -48,14 +54,5 @@ void ae_shift_spread(const ae_im2col_geom *g, const float *out, int B, float *z)
 
 /* dst (n1, n0, p) = src (n0, n1, p): swaps the two leading axes, moving rows of p floats. */
 void ae_swap01(const float *src, int n0, int n1, size_t p, float *dst);
-
-/* Floats of workspace one batch chunk of a conv layer aims to stay within:
- * chunks of a few MB keep the patches in cache while the GEMM reads them, and
- * still give the GEMM thousands of columns at the seed models' sizes. */
-#define AE_CONV_CHUNK_FLOATS ((size_t)1 << 20)
-
-/* Rows per chunk for a layer needing per_row floats of workspace per sample:
- * as many as fit AE_CONV_CHUNK_FLOATS, at least 1, at most B. */
-int ae_conv_chunk_rows(size_t per_row, int B);
 
 #endif

@@ -11,6 +11,7 @@ static const struct {
     {"glorot", AE_INIT_GLOROT_UNIFORM},
     {"he_uniform", AE_INIT_HE_UNIFORM},
     {"he_normal", AE_INIT_HE_NORMAL},
+    {"fan_in_uniform", AE_INIT_FAN_IN_UNIFORM},
 };
 
 ae_status ae_init_kind_parse(const char *name, ae_init_kind *out, ae_error *err)
@@ -20,7 +21,7 @@ ae_status ae_init_kind_parse(const char *name, ae_init_kind *out, ae_error *err)
             *out = init_names[i].kind;
             return AE_OK;
         }
-    return ae_fail(err, AE_ERR_ARG, "unknown initializer '%s' (known: glorot_uniform, he_uniform, he_normal)",
+    return ae_fail(err, AE_ERR_ARG, "unknown initializer '%s' (known: glorot_uniform, he_uniform, he_normal, fan_in_uniform)",
                    name);
 }
 
@@ -30,6 +31,7 @@ const char *ae_init_kind_name(ae_init_kind k)
     case AE_INIT_GLOROT_UNIFORM: return "glorot_uniform";
     case AE_INIT_HE_UNIFORM: return "he_uniform";
     case AE_INIT_HE_NORMAL: return "he_normal";
+    case AE_INIT_FAN_IN_UNIFORM: return "fan_in_uniform";
     }
     return "?";
 }
@@ -39,8 +41,11 @@ void ae_init_fill(float *w, size_t n, ae_init_kind kind, size_t fan_in, size_t f
     double fi = fan_in ? (double)fan_in : 1.0, fo = fan_out ? (double)fan_out : 1.0;
     switch (kind) {
     case AE_INIT_GLOROT_UNIFORM:
-    case AE_INIT_HE_UNIFORM: {
-        double limit = kind == AE_INIT_GLOROT_UNIFORM ? sqrt(6.0 / (fi + fo)) : sqrt(6.0 / fi);
+    case AE_INIT_HE_UNIFORM:
+    case AE_INIT_FAN_IN_UNIFORM: {
+        double limit = kind == AE_INIT_GLOROT_UNIFORM ? sqrt(6.0 / (fi + fo))
+                       : kind == AE_INIT_HE_UNIFORM   ? sqrt(6.0 / fi)
+                                                      : sqrt(1.0 / fi);
         for (size_t i = 0; i < n; i++) w[i] = (float)((2.0 * ae_rng_uniform(rng) - 1.0) * limit);
         return;
     }

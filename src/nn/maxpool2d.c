@@ -6,6 +6,7 @@
  * in row-major window order on ties (as TensorFlow and PyTorch do). The
  * winner is found again in backward, so nothing is stored between the passes.
  * A NaN in a window wins, so divergence reaches the loss. No parameters. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,56 +67,84 @@ static void maxpool_init(ae_layer *l, ae_init_kind kind, ae_rng *rng)
     (void)rng;
 }
 
-/* Index into the (H, W) plane of the winner of window (oy, ox). */
-static size_t argmax(const ae_layer *l, const float *plane, int oy, int ox)
+/* v beats the best so far m: larger, or the first NaN. */
+static inline bool beats(float v, float m) { return v > m || (v != v && m == m); }
+
+/* Index into a plane of row width W of the winner among rows [ya, yb) and columns [xa, xb). */
+static inline size_t winner(const float *plane, int W, int ya, int yb, int xa, int xb)
 {
-    const int H = l->in.dim[1], W = l->in.dim[2], K = l->cfg.pool.win.size, S = l->cfg.pool.win.stride;
-    const int y0 = oy * S - l->cfg.pool.pt, x0 = ox * S - l->cfg.pool.pl;
-    const int ya = y0 < 0 ? 0 : y0, yb = y0 + K > H ? H : y0 + K;
-    const int xa = x0 < 0 ? 0 : x0, xb = x0 + K > W ? W : x0 + K;
     size_t best = (size_t)ya * W + xa;
+    if (yb - ya == 2 && xb - xa == 2) { /* the usual 2x2 window, unrolled in the same order */
+        const size_t i1 = best + 1, i2 = best + (size_t)W, i3 = i2 + 1;
+        float m = plane[best];
+        if (beats(plane[i1], m)) m = plane[best = i1];
+        if (beats(plane[i2], m)) m = plane[best = i2];
+        if (beats(plane[i3], m)) best = i3;
+        return best;
+    }
     float m = plane[best];
     for (int y = ya; y < yb; y++)
         for (int x = xa; x < xb; x++) {
-            float v = plane[(size_t)y * W + x];
-            if (v > m || (v != v && m == m)) {
-                m = v;
-                best = (size_t)y * W + x;
+            const size_t i = (size_t)y * W + x;
+            if (beats(plane[i], m)) {
+                m = plane[i];
+                best = i;
             }
         }
     return best;
 }
 
+/* Calls ROUTE(o, i) for every window o of an (H, W) plane with its winner i. */
+#define FOR_EACH_WINNER(l, plane, ROUTE)                                                                               \
+    do {                                                                                                               \
+        const int H_ = (l)->in.dim[1], W_ = (l)->in.dim[2], K_ = (l)->cfg.pool.win.size;                               \
+        const int S_ = (l)->cfg.pool.win.stride, OH_ = (l)->out.dim[1], OW_ = (l)->out.dim[2];                         \
+        for (int oy = 0; oy < OH_; oy++) {                                                                             \
+            const int y0 = oy * S_ - (l)->cfg.pool.pt;                                                                 \
+            const int ya = y0 < 0 ? 0 : y0, yb = y0 + K_ > H_ ? H_ : y0 + K_;                                          \
+            for (int ox = 0; ox < OW_; ox++) {                                                                         \
+                const int x0 = ox * S_ - (l)->cfg.pool.pl;                                                             \
+                const int xa = x0 < 0 ? 0 : x0, xb = x0 + K_ > W_ ? W_ : x0 + K_;                                      \
+                ROUTE((size_t)oy *OW_ + ox, winner(plane, W_, ya, yb, xa, xb));                                        \
+            }                                                                                                          \
+        }                                                                                                              \
+    } while (0)
+
+/* Planes are independent: threads pay on big batches, unless OpenBLAS's
+ * pool is in use (layer.h). */
+#define PAR_MIN_FLOATS ((size_t)1 << 18)
+
 static void maxpool_forward(ae_layer *l, const float *in, float *out, int B)
 {
-    const int C = l->in.dim[0], OH = l->out.dim[1], OW = l->out.dim[2];
-    const size_t HW = (size_t)l->in.dim[1] * l->in.dim[2], P = (size_t)OH * OW;
-    const int planes = B * C;
+    const size_t HW = (size_t)l->in.dim[1] * l->in.dim[2], P = (size_t)l->out.dim[1] * l->out.dim[2];
+    const int planes = B * l->in.dim[0];
+#pragma omp parallel for schedule(static) if (!l->blas_threads && (size_t)planes * HW >= PAR_MIN_FLOATS)
     for (int pi = 0; pi < planes; pi++) {
         const float *plane = in + (size_t)pi * HW; /* (H, W) */
         float *o = out + (size_t)pi * P;           /* (OH, OW) */
-        for (int oy = 0; oy < OH; oy++)
-            for (int ox = 0; ox < OW; ox++) o[oy * OW + ox] = plane[argmax(l, plane, oy, ox)];
+#define TAKE(oi, ii) o[oi] = plane[ii]
+        FOR_EACH_WINNER(l, plane, TAKE);
+#undef TAKE
     }
 }
 
-static void maxpool_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B,
-                             int flags)
+static void maxpool_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B, int flags)
 {
     (void)out;
     (void)flags;
     if (!din) return;
-    const int C = l->in.dim[0], OH = l->out.dim[1], OW = l->out.dim[2];
-    const size_t HW = (size_t)l->in.dim[1] * l->in.dim[2], P = (size_t)OH * OW;
-    const int planes = B * C;
+    const size_t HW = (size_t)l->in.dim[1] * l->in.dim[2], P = (size_t)l->out.dim[1] * l->out.dim[2];
+    const int planes = B * l->in.dim[0];
+#pragma omp parallel for schedule(static) if (!l->blas_threads && (size_t)planes * HW >= PAR_MIN_FLOATS)
     for (int pi = 0; pi < planes; pi++) {
         const float *plane = in + (size_t)pi * HW; /* (H, W) */
         const float *d = dout + (size_t)pi * P;    /* (OH, OW) */
         float *g = din + (size_t)pi * HW;          /* (H, W) */
         memset(g, 0, HW * sizeof *g);
         /* overlapping windows (stride < size) may pick one input twice: add */
-        for (int oy = 0; oy < OH; oy++)
-            for (int ox = 0; ox < OW; ox++) g[argmax(l, plane, oy, ox)] += d[oy * OW + ox];
+#define ROUTE(oi, ii) g[ii] += d[oi]
+        FOR_EACH_WINNER(l, plane, ROUTE);
+#undef ROUTE
     }
 }
 

@@ -107,7 +107,16 @@ ae_status ae_model_reserve(ae_model *m, int B, ae_error *err)
     m->gbuf[1] = g1;
     m->scratch = scr;
     m->scratch_floats = scratch;
-    for (int i = 0; i < m->n_layers; i++) m->layers[i].scratch = scr;
+    bool pool = false;
+    for (int i = 0; i < m->n_layers; i++) {
+        const ae_layer *l = &m->layers[i];
+        pool |= l->ops->blas_pool && l->ops->blas_pool(l, B);
+    }
+    for (int i = 0; i < m->n_layers; i++) {
+        m->layers[i].scratch = scr;
+        m->layers[i].scratch_n = scratch;
+        m->layers[i].blas_threads = pool;
+    }
     size_t off = 0;
     for (int i = 0; i < m->n_layers; i++) {
         m->out[i] = acts + off; /* (B, out size of layer i) */
@@ -223,7 +232,8 @@ ae_status ae_model_new(const char *encoder_spec, const char *decoder_spec, int i
 {
     ae_model_init_opts def = ae_model_init_defaults();
     if (!o) o = &def;
-    if (o->init != AE_INIT_GLOROT_UNIFORM && o->init != AE_INIT_HE_UNIFORM && o->init != AE_INIT_HE_NORMAL)
+    if (o->init != AE_INIT_GLOROT_UNIFORM && o->init != AE_INIT_HE_UNIFORM && o->init != AE_INIT_HE_NORMAL &&
+        o->init != AE_INIT_FAN_IN_UNIFORM)
         return ae_fail(err, AE_ERR_ARG, "unknown initializer %d", (int)o->init);
     ae_model *m;
     ae_status st = ae_model_build(encoder_spec, decoder_spec, input_dim, o->max_batch, &m, err);

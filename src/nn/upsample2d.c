@@ -55,11 +55,16 @@ static void up_init(ae_layer *l, ae_init_kind kind, ae_rng *rng)
     (void)rng;
 }
 
+/* Planes are independent: threads pay on big batches, unless OpenBLAS's
+ * pool is in use (layer.h). */
+#define PAR_MIN_FLOATS ((size_t)1 << 18)
+
 static void up_forward(ae_layer *l, const float *in, float *out, int B)
 {
     const int f = l->cfg.up.factor, H = l->in.dim[1], W = l->in.dim[2], OW = W * f;
     const int planes = B * l->in.dim[0];
     const size_t HW = (size_t)H * W, OHW = HW * f * f;
+#pragma omp parallel for schedule(static) if (!l->blas_threads && (size_t)planes * OHW >= PAR_MIN_FLOATS)
     for (int pi = 0; pi < planes; pi++) {
         const float *src = in + (size_t)pi * HW; /* (H, W) */
         float *dst = out + (size_t)pi * OHW;     /* (H f, W f) */
@@ -81,6 +86,7 @@ static void up_backward(ae_layer *l, const float *in, const float *out, float *d
     const int f = l->cfg.up.factor, H = l->in.dim[1], W = l->in.dim[2], OW = W * f;
     const int planes = B * l->in.dim[0];
     const size_t HW = (size_t)H * W, OHW = HW * f * f;
+#pragma omp parallel for schedule(static) if (!l->blas_threads && (size_t)planes * OHW >= PAR_MIN_FLOATS)
     for (int pi = 0; pi < planes; pi++) {
         const float *d = dout + (size_t)pi * OHW; /* (H f, W f) */
         float *g = din + (size_t)pi * HW;         /* (H, W) */

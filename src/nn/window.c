@@ -39,8 +39,8 @@ static bool numeric_after(const char *tok, const char *prefix)
     return (c >= '0' && c <= '9') || c == '-' || c == '+';
 }
 
-int ae_window_parse(ae_window *w, unsigned allow, int ntok, char *const *tok, ae_act *act, float *alpha,
-                    char *msg, size_t msgn)
+int ae_window_parse(ae_window *w, unsigned allow, int ntok, char *const *tok, ae_act *act, float *alpha, char *msg,
+                    size_t msgn)
 {
     bool have_s = false, have_pad = false, have_op = false, have_act = false;
     for (int i = 0; i < ntok; i++) {
@@ -188,8 +188,7 @@ static void transpose_axis(const ae_window *w, long in, long *out, int *crop)
     }
 }
 
-int ae_window_transpose(const ae_window *w, int h, int wd, int *oh, int *ow, int *ct, int *cl, char *msg,
-                        size_t msgn)
+int ae_window_transpose(const ae_window *w, int h, int wd, int *oh, int *ow, int *ct, int *cl, char *msg, size_t msgn)
 {
     long a = 0, b = 0;
     transpose_axis(w, h, &a, ct);

@@ -21,11 +21,11 @@
 typedef enum { AE_PAD_VALID, AE_PAD_SAME, AE_PAD_EXPLICIT } ae_pad_mode;
 
 typedef struct {
-    int size;        /* K: kernel or pool size */
-    int stride;      /* S >= 1 */
+    int size;   /* K: kernel or pool size */
+    int stride; /* S >= 1 */
     ae_pad_mode pad;
-    int pad_n;       /* P of pP */
-    int out_pad;     /* Q of opQ */
+    int pad_n;   /* P of pP */
+    int out_pad; /* Q of opQ */
 } ae_window;
 
 /* Largest kernel, stride or padding accepted, and most channels: keep size
@@ -35,14 +35,14 @@ typedef struct {
 
 /* What a kind accepts after its numbers. */
 enum {
-    AE_WIN_ACT = 1,    /* an activation */
-    AE_WIN_OUTPAD = 2  /* opQ */
+    AE_WIN_ACT = 1,   /* an activation */
+    AE_WIN_OUTPAD = 2 /* opQ */
 };
 
 /* Parses the option tokens into w (whose size and default stride the caller
  * has set) and, with AE_WIN_ACT, *act / *alpha. -1 + msg on a problem. */
-int ae_window_parse(ae_window *w, unsigned allow, int ntok, char *const *tok, ae_act *act, float *alpha,
-                    char *msg, size_t msgn);
+int ae_window_parse(ae_window *w, unsigned allow, int ntok, char *const *tok, ae_act *act, float *alpha, char *msg,
+                    size_t msgn);
 
 /* "FILTERS KERNEL options" of conv2d and conv2d_transpose (kind names the
  * keyword in messages): *filters, w (stride 1, valid unless given), *act. */
@@ -65,8 +65,7 @@ int ae_window_forward(const ae_window *w, const char *noun, int h, int wd, int *
  *   valid  out = in S + max(K - S, 0), crop 0 (Keras)
  *   pP opQ out = (in-1) S - 2P + K + Q, crop P (PyTorch)
  * -1 + msg when the output would be empty. */
-int ae_window_transpose(const ae_window *w, int h, int wd, int *oh, int *ow, int *ct, int *cl, char *msg,
-                        size_t msgn);
+int ae_window_transpose(const ae_window *w, int h, int wd, int *oh, int *ow, int *ct, int *cl, char *msg, size_t msgn);
 
 /* Parses a whole-number argument in [lo, hi]; what names it in messages
  * ("stride must be at least 1, got 0"). -1 + msg on a problem. */

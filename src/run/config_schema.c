@@ -27,7 +27,7 @@ const cfg_key ae_config_schema[] = {
     {"model", "encoder", CFG_STR, "", NOLIM, NULL,
      "encoder layers, e.g. 'dense 128 relu, dense 32 linear' (empty: no model, cluster the pixels)"},
     {"model", "decoder", CFG_STR, "", NOLIM, NULL, "decoder layers, ending at the input width"},
-    {"model", "init", CFG_ENUM, "glorot_uniform", NOLIM, "glorot_uniform|glorot|he_uniform|he_normal",
+    {"model", "init", CFG_ENUM, "glorot_uniform", NOLIM, "glorot_uniform|glorot|he_uniform|he_normal|fan_in_uniform",
      "initial weights (biases start at zero)"},
 
     {"train", "epochs", CFG_INT, "20", INTS(1, 1000000), NULL, "passes over the training split"},

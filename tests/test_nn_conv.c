@@ -1,0 +1,605 @@
+/* The image layers: conv2d and conv2d_transpose against direct (naive)
+ * convolution written here from the definitions, finite-difference gradients
+ * of every image layer (kernel, bias, input) over strides 1-3, same/valid/pP,
+ * odd sizes and several channels, batches split into several chunks against
+ * the same samples one at a time, max-pool routing, up-sampling, reshape and
+ * flatten by hand, and a whole conv model end to end. */
+#include "test_util.h"
+
+#include "aeclust/nn.h"
+#include "aeclust/rng.h"
+#include "core/gemm.h"
+#include "nn/gemm_split.h"
+#include "nn/loss.h"
+#include "nn/model.h"
+#include "nn_layer_fixture.h"
+
+static void fill_uniform(float *x, size_t n, double lo, double hi, ae_rng *r)
+{
+    for (size_t i = 0; i < n; i++) x[i] = (float)(lo + (hi - lo) * ae_rng_uniform(r));
+}
+
+static void check_grad(double num, double ana, double atol, double rtol, const char *what, size_t i)
+{
+    if (!(fabs(num - ana) <= atol + rtol * fabs(ana)))
+        fail_msg("%s[%zu]: numeric %.8g vs analytic %.8g", what, i, num, ana);
+}
+
+/* ---- direct convolution, from the definitions ---- */
+
+typedef enum { VALID, SAME, EXPLICIT } pad_kind;
+
+/* Output size and leading pad of one axis of a forward window, written out
+ * from Keras' and PyTorch's documented rules. */
+static void fwd_axis(int in, int k, int s, pad_kind pk, int p, int *out, int *lead)
+{
+    if (pk == VALID) {
+        *out = (in - k) / s + 1;
+        *lead = 0;
+    } else if (pk == SAME) {
+        *out = (in + s - 1) / s;
+        int total = (*out - 1) * s + k - in;
+        *lead = total > 0 ? total / 2 : 0;
+    } else {
+        *out = (in + 2 * p - k) / s + 1;
+        *lead = p;
+    }
+}
+
+/* y (B, F, OH, OW) = b + W (F, C, K, K) * x (B, C, H, W) at stride S with leading pads pt, pl. */
+static void naive_conv(const float *x, int B, int C, int H, int W, const float *w, const float *b, int F, int K, int S,
+                       int pt, int pl, int OH, int OW, float *y)
+{
+    for (int n = 0; n < B; n++)
+        for (int f = 0; f < F; f++)
+            for (int oy = 0; oy < OH; oy++)
+                for (int ox = 0; ox < OW; ox++) {
+                    double acc = b[f];
+                    for (int c = 0; c < C; c++)
+                        for (int ki = 0; ki < K; ki++)
+                            for (int kj = 0; kj < K; kj++) {
+                                int iy = oy * S - pt + ki, ix = ox * S - pl + kj;
+                                if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+                                acc += (double)w[((f * C + c) * K + ki) * K + kj] * x[((n * C + c) * H + iy) * W + ix];
+                            }
+                    y[((n * F + f) * OH + oy) * OW + ox] = (float)acc;
+                }
+}
+
+/* y (B, F, OH, OW) = b + the scatter of x (B, C, H, W) through W (C, F, K, K):
+ * input pixel (iy, ix) adds w * x at output (iy S + ki - ct, ix S + kj - cl). */
+static void naive_convt(const float *x, int B, int C, int H, int W, const float *w, const float *b, int F, int K, int S,
+                        int ct, int cl, int OH, int OW, float *y)
+{
+    double *acc = calloc((size_t)B * F * OH * OW, sizeof *acc);
+    for (int n = 0; n < B; n++)
+        for (int c = 0; c < C; c++)
+            for (int iy = 0; iy < H; iy++)
+                for (int ix = 0; ix < W; ix++)
+                    for (int f = 0; f < F; f++)
+                        for (int ki = 0; ki < K; ki++)
+                            for (int kj = 0; kj < K; kj++) {
+                                int oy = iy * S + ki - ct, ox = ix * S + kj - cl;
+                                if (oy < 0 || oy >= OH || ox < 0 || ox >= OW) continue;
+                                acc[((n * F + f) * OH + oy) * OW + ox] +=
+                                    (double)w[((c * F + f) * K + ki) * K + kj] * x[((n * C + c) * H + iy) * W + ix];
+                            }
+    for (int n = 0; n < B; n++)
+        for (int f = 0; f < F; f++)
+            for (int i = 0; i < OH * OW; i++)
+                y[(n * F + f) * OH * OW + i] = (float)(acc[(n * F + f) * OH * OW + i] + b[f]);
+    free(acc);
+}
+
+typedef struct {
+    int C, H, W, F, K, S;
+    pad_kind pk;
+    int p, op; /* pP, opQ */
+    int B;
+} conv_cfg;
+
+static void cfg_item(const char *kind, const conv_cfg *c, char *buf, size_t n)
+{
+    char pad[32];
+    if (c->pk == VALID)
+        snprintf(pad, sizeof pad, "valid");
+    else if (c->pk == SAME)
+        snprintf(pad, sizeof pad, "same");
+    else if (c->op)
+        snprintf(pad, sizeof pad, "p%d op%d", c->p, c->op);
+    else
+        snprintf(pad, sizeof pad, "p%d", c->p);
+    snprintf(buf, n, "%s %d %d s%d %s linear", kind, c->F, c->K, c->S, pad);
+}
+
+static void expect_close_arrays(const char *what, const float *got, const float *want, size_t n, double tol)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(fabs(got[i] - want[i]) <= tol * (1.0 + fabs(want[i]))))
+            fail_msg("%s[%zu] = %.8g, expected %.8g", what, i, (double)got[i], (double)want[i]);
+}
+
+static void check_conv_forward(const conv_cfg *c, ae_rng *rng)
+{
+    char item[96];
+    cfg_item("conv2d", c, item, sizeof item);
+    layer_fixture f;
+    fixture_make(&f, item, shape3(c->C, c->H, c->W), c->B);
+    int oh, ow, pt, pl;
+    fwd_axis(c->H, c->K, c->S, c->pk, c->p, &oh, &pt);
+    fwd_axis(c->W, c->K, c->S, c->pk, c->p, &ow, &pl);
+    if (f.l.out.dim[0] != c->F || f.l.out.dim[1] != oh || f.l.out.dim[2] != ow)
+        fail_msg("%s on %dx%d: output %dx%dx%d, expected %dx%dx%d", item, c->H, c->W, f.l.out.dim[0], f.l.out.dim[1],
+                 f.l.out.dim[2], c->F, oh, ow);
+    size_t nin = (size_t)c->B * fixture_in_size(&f), nout = (size_t)c->B * fixture_out_size(&f);
+    float *x = malloc(nin * sizeof *x), *y = malloc(nout * sizeof *y), *ref = malloc(nout * sizeof *ref);
+    fill_uniform(x, nin, -1, 1, rng);
+    fill_uniform(f.params, f.l.n_params, -0.5, 0.5, rng);
+    f.l.ops->forward(&f.l, x, y, c->B);
+    const float *bias = f.params + (size_t)c->F * c->C * c->K * c->K;
+    naive_conv(x, c->B, c->C, c->H, c->W, f.params, bias, c->F, c->K, c->S, pt, pl, oh, ow, ref);
+    expect_close_arrays(item, y, ref, nout, 1e-5);
+    free(x);
+    free(y);
+    free(ref);
+    fixture_free(&f);
+}
+
+/* Output size and crop of one axis of conv2d_transpose (Keras same/valid, PyTorch pP opQ). */
+static void t_axis(int in, int k, int s, pad_kind pk, int p, int op, int *out, int *crop)
+{
+    if (pk == SAME) {
+        *out = in * s;
+        *crop = k > s ? (k - s) / 2 : 0;
+    } else if (pk == VALID) {
+        *out = in * s + (k > s ? k - s : 0);
+        *crop = 0;
+    } else {
+        *out = (in - 1) * s - 2 * p + k + op;
+        *crop = p;
+    }
+}
+
+static void check_convt_forward(const conv_cfg *c, ae_rng *rng)
+{
+    char item[96];
+    cfg_item("conv2d_transpose", c, item, sizeof item);
+    layer_fixture f;
+    fixture_make(&f, item, shape3(c->C, c->H, c->W), c->B);
+    int oh, ow, ct, cl;
+    t_axis(c->H, c->K, c->S, c->pk, c->p, c->op, &oh, &ct);
+    t_axis(c->W, c->K, c->S, c->pk, c->p, c->op, &ow, &cl);
+    if (f.l.out.dim[0] != c->F || f.l.out.dim[1] != oh || f.l.out.dim[2] != ow)
+        fail_msg("%s on %dx%d: output %dx%dx%d, expected %dx%dx%d", item, c->H, c->W, f.l.out.dim[0], f.l.out.dim[1],
+                 f.l.out.dim[2], c->F, oh, ow);
+    size_t nin = (size_t)c->B * fixture_in_size(&f), nout = (size_t)c->B * fixture_out_size(&f);
+    float *x = malloc(nin * sizeof *x), *y = malloc(nout * sizeof *y), *ref = malloc(nout * sizeof *ref);
+    fill_uniform(x, nin, -1, 1, rng);
+    fill_uniform(f.params, f.l.n_params, -0.5, 0.5, rng);
+    f.l.ops->forward(&f.l, x, y, c->B);
+    const float *bias = f.params + (size_t)c->F * c->C * c->K * c->K;
+    naive_convt(x, c->B, c->C, c->H, c->W, f.params, bias, c->F, c->K, c->S, ct, cl, oh, ow, ref);
+    expect_close_arrays(item, y, ref, nout, 1e-5);
+    free(x);
+    free(y);
+    free(ref);
+    fixture_free(&f);
+}
+
+static void test_conv_forward_vs_naive(void **state)
+{
+    (void)state;
+    ae_rng rng;
+    ae_rng_seed(&rng, 31);
+    /* hand-checked sizes: 28 same s2 -> 14 (pad 0 top, 1 bottom); 7x5 valid K3 s2 -> 3x2; 5x6 p2 s3 K4 -> 2x2 */
+    int o, lead;
+    fwd_axis(28, 3, 2, SAME, 0, &o, &lead);
+    assert_int_equal(o, 14);
+    assert_int_equal(lead, 0);
+    fwd_axis(5, 3, 1, SAME, 0, &o, &lead);
+    assert_int_equal(o, 5);
+    assert_int_equal(lead, 1);
+    const conv_cfg cs[] = {
+        {.C = 1, .H = 28, .W = 28, .F = 16, .K = 3, .S = 2, .pk = SAME, .B = 3}, /* seed 000's first layer */
+        {.C = 16, .H = 14, .W = 14, .F = 8, .K = 3, .S = 2, .pk = SAME, .B = 2}, /* its second */
+        {.C = 16, .H = 28, .W = 28, .F = 1, .K = 3, .S = 1, .pk = SAME, .B = 2}, /* the output layer: products first */
+        {.C = 3, .H = 7, .W = 5, .F = 4, .K = 3, .S = 2, .pk = VALID, .B = 2},
+        {.C = 2, .H = 5, .W = 6, .F = 3, .K = 4, .S = 3, .pk = EXPLICIT, .p = 2, .B = 2},
+        {.C = 8, .H = 9, .W = 7, .F = 1, .K = 3, .S = 2, .pk = SAME, .B = 2},  /* products first at stride 2 */
+        {.C = 5, .H = 6, .W = 6, .F = 2, .K = 5, .S = 1, .pk = SAME, .B = 1},  /* pads 2 and 2 */
+        {.C = 2, .H = 4, .W = 4, .F = 3, .K = 1, .S = 1, .pk = VALID, .B = 2}, /* 1x1 */
+        {.C = 3, .H = 2, .W = 3, .F = 2, .K = 5, .S = 2, .pk = SAME, .B = 2},  /* kernel wider than the image */
+    };
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) check_conv_forward(&cs[i], &rng);
+    const conv_cfg ts[] = {
+        {.C = 8, .H = 7, .W = 7, .F = 8, .K = 3, .S = 2, .pk = SAME, .B = 2}, /* seed 000's decoder */
+        {.C = 8, .H = 14, .W = 14, .F = 16, .K = 3, .S = 2, .pk = SAME, .B = 2},
+        {.C = 3, .H = 3, .W = 4, .F = 2, .K = 3, .S = 2, .pk = EXPLICIT, .p = 1, .op = 1, .B = 2},
+        {.C = 2, .H = 4, .W = 3, .F = 3, .K = 3, .S = 1, .pk = VALID, .B = 2},
+        {.C = 2, .H = 3, .W = 2, .F = 2, .K = 2, .S = 3, .pk = VALID, .B = 1}, /* K < S: gaps */
+        {.C = 2, .H = 3, .W = 3, .F = 2, .K = 5, .S = 2, .pk = SAME, .B = 2},  /* crop 1 */
+        {.C = 1, .H = 5, .W = 4, .F = 3, .K = 4, .S = 3, .pk = EXPLICIT, .p = 2, .op = 2, .B = 2},
+    };
+    for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) check_convt_forward(&ts[i], &rng);
+}
+
+/* ---- finite differences ---- */
+
+/* L = sum r * layer(x), in double. */
+static double objective(layer_fixture *f, const float *x, const float *r, int B, float *y)
+{
+    f->l.ops->forward(&f->l, x, y, B);
+    double L = 0;
+    for (size_t i = 0; i < (size_t)B * fixture_out_size(f); i++) L += (double)r[i] * y[i];
+    return L;
+}
+
+/* Checks kernel, bias and input gradients of item over input shape `in`
+ * against central differences; x may be preset (pool: well-separated values). */
+static void fd_check(const char *item, ae_shape in, int B, ae_rng *rng, const float *preset_x)
+{
+    layer_fixture f;
+    fixture_make(&f, item, in, B);
+    const size_t nin = (size_t)B * fixture_in_size(&f), nout = (size_t)B * fixture_out_size(&f);
+    float *x = malloc(nin * sizeof *x), *r = malloc(nout * sizeof *r), *y = malloc(nout * sizeof *y);
+    float *dy = malloc(nout * sizeof *dy), *dx = malloc(nin * sizeof *dx);
+    if (preset_x)
+        memcpy(x, preset_x, nin * sizeof *x);
+    else
+        fill_uniform(x, nin, -1, 1, rng);
+    fill_uniform(f.params, f.l.n_params, -0.5, 0.5, rng);
+    fill_uniform(r, nout, -1, 1, rng);
+    objective(&f, x, r, B, y);
+    memcpy(dy, r, nout * sizeof *dy);
+    f.l.ops->backward(&f.l, x, y, dy, dx, B, 0);
+    const float h = 1e-2f;
+    char what[160];
+    for (size_t p = 0; p < f.l.n_params; p++) {
+        float keep = f.params[p];
+        f.params[p] = keep + h;
+        double lp = objective(&f, x, r, B, y);
+        f.params[p] = keep - h;
+        double lm = objective(&f, x, r, B, y);
+        f.params[p] = keep;
+        snprintf(what, sizeof what, "%s: parameter", item);
+        check_grad((lp - lm) / (2.0 * h), f.grads[p], 3e-4, 2e-3, what, p);
+    }
+    for (size_t i = 0; i < nin; i++) {
+        float keep = x[i];
+        x[i] = keep + h;
+        double lp = objective(&f, x, r, B, y);
+        x[i] = keep - h;
+        double lm = objective(&f, x, r, B, y);
+        x[i] = keep;
+        snprintf(what, sizeof what, "%s: input", item);
+        check_grad((lp - lm) / (2.0 * h), dx[i], 3e-4, 2e-3, what, i);
+    }
+    if (f.l.n_params) { /* AE_BWD_ACCUMULATE adds a second identical pass */
+        float *g1 = malloc(f.l.n_params * sizeof *g1);
+        memcpy(g1, f.grads, f.l.n_params * sizeof *g1);
+        objective(&f, x, r, B, y);
+        memcpy(dy, r, nout * sizeof *dy);
+        f.l.ops->backward(&f.l, x, y, dy, NULL, B, AE_BWD_ACCUMULATE);
+        for (size_t p = 0; p < f.l.n_params; p++) assert_close(f.grads[p], 2.0 * g1[p], 1e-5 * (1 + fabs(g1[p])));
+        free(g1);
+    }
+    free(x);
+    free(r);
+    free(y);
+    free(dy);
+    free(dx);
+    fixture_free(&f);
+}
+
+static void test_conv2d_gradients(void **state)
+{
+    (void)state;
+    ae_rng rng;
+    ae_rng_seed(&rng, 41);
+    fd_check("conv2d 4 3 s1 same tanh", shape3(3, 5, 7), 2, &rng, NULL); /* patches first */
+    fd_check("conv2d 2 3 s2 valid sigmoid", shape3(5, 7, 6), 2, &rng, NULL);
+    fd_check("conv2d 3 3 s2 same linear", shape3(2, 6, 5), 2, &rng, NULL); /* odd pad at the bottom */
+    fd_check("conv2d 1 3 s1 same tanh", shape3(3, 5, 4), 2, &rng, NULL);   /* products first */
+    fd_check("conv2d 2 3 s1 p1 linear", shape3(4, 5, 6), 1, &rng, NULL);   /* products first, PyTorch pad */
+    fd_check("conv2d 1 3 s2 same linear", shape3(8, 5, 5), 2, &rng, NULL); /* products first, stride 2 */
+    fd_check("conv2d 2 2 s3 p1 tanh", shape3(2, 7, 8), 2, &rng, NULL);
+}
+
+static void test_conv2d_transpose_gradients(void **state)
+{
+    (void)state;
+    ae_rng rng;
+    ae_rng_seed(&rng, 43);
+    fd_check("conv2d_transpose 3 3 s2 same tanh", shape3(2, 3, 4), 2, &rng, NULL);
+    fd_check("conv2d_transpose 2 3 s1 valid linear", shape3(3, 4, 3), 2, &rng, NULL);
+    fd_check("conv2d_transpose 2 3 s2 p1 op1 sigmoid", shape3(2, 3, 3), 2, &rng, NULL);
+    fd_check("conv2d_transpose 2 2 s3 valid linear", shape3(1, 2, 3), 2, &rng, NULL); /* gaps */
+    fd_check("conv2d_transpose 3 4 s3 p2 op2 tanh", shape3(2, 3, 2), 1, &rng, NULL);
+}
+
+/* Distinct values 0.1 apart, shuffled: no two inputs of a window within 2h of each other. */
+static float *separated(size_t n, ae_rng *rng)
+{
+    float *x = malloc(n * sizeof *x);
+    size_t *idx = malloc(n * sizeof *idx);
+    for (size_t i = 0; i < n; i++) idx[i] = i;
+    ae_rng_shuffle(rng, idx, n);
+    for (size_t i = 0; i < n; i++) x[i] = 0.1f * (float)idx[i] - 0.05f * (float)n;
+    free(idx);
+    return x;
+}
+
+static void test_pool_upsample_reshape_gradients(void **state)
+{
+    (void)state;
+    ae_rng rng;
+    ae_rng_seed(&rng, 47);
+    float *x = separated(2 * 2 * 5 * 5, &rng);
+    fd_check("maxpool2d 2", shape3(2, 5, 5), 2, &rng, x);
+    free(x);
+    x = separated(2 * 2 * 5 * 6, &rng);
+    fd_check("maxpool2d 3 s2 same", shape3(2, 5, 6), 2, &rng, x);
+    free(x);
+    x = separated(2 * 1 * 4 * 5, &rng);
+    fd_check("maxpool2d 3 s1 p1", shape3(1, 4, 5), 2, &rng, x);
+    free(x);
+    fd_check("upsample2d 2", shape3(2, 3, 4), 2, &rng, NULL);
+    fd_check("upsample2d 3", shape3(1, 2, 3), 2, &rng, NULL);
+    fd_check("flatten", shape3(2, 3, 4), 2, &rng, NULL);
+    fd_check("reshape 3 2 4", (ae_shape){.rank = 1, .dim = {24}}, 2, &rng, NULL);
+}
+
+/* ---- a batch in several chunks equals its samples one at a time ---- */
+
+static void check_chunked(const char *item, ae_shape in, int B, ae_rng *rng)
+{
+    layer_fixture whole, one;
+    fixture_make(&whole, item, in, B);
+    fixture_make(&one, item, in, 1);
+    const size_t ni = fixture_in_size(&whole), no = fixture_out_size(&whole), np = whole.l.n_params;
+    float *x = malloc((size_t)B * ni * sizeof *x), *y = malloc((size_t)B * no * sizeof *y);
+    float *r = malloc((size_t)B * no * sizeof *r), *dy = malloc((size_t)B * no * sizeof *dy);
+    float *dx = malloc((size_t)B * ni * sizeof *dx), *y1 = malloc(no * sizeof *y1), *dy1 = malloc(no * sizeof *dy1);
+    float *dx1 = malloc(ni * sizeof *dx1);
+    double *gsum = calloc(np, sizeof *gsum);
+    fill_uniform(x, (size_t)B * ni, -1, 1, rng);
+    fill_uniform(r, (size_t)B * no, -1, 1, rng);
+    fill_uniform(whole.params, np, -0.5, 0.5, rng);
+    memcpy(one.params, whole.params, np * sizeof(float));
+    whole.l.ops->forward(&whole.l, x, y, B);
+    memcpy(dy, r, (size_t)B * no * sizeof *dy);
+    whole.l.ops->backward(&whole.l, x, y, dy, dx, B, 0);
+    for (int b = 0; b < B; b++) {
+        one.l.ops->forward(&one.l, x + (size_t)b * ni, y1, 1);
+        expect_close_arrays(item, y + (size_t)b * no, y1, no, 1e-6);
+        memcpy(dy1, r + (size_t)b * no, no * sizeof *dy1);
+        one.l.ops->backward(&one.l, x + (size_t)b * ni, y1, dy1, dx1, 1, 0);
+        expect_close_arrays("input gradient", dx + (size_t)b * ni, dx1, ni, 1e-5);
+        for (size_t p = 0; p < np; p++) gsum[p] += one.grads[p];
+    }
+    for (size_t p = 0; p < np; p++)
+        if (!(fabs(whole.grads[p] - gsum[p]) <= 1e-4 * (1 + fabs(gsum[p]))))
+            fail_msg("%s: parameter gradient %zu = %.8g, per-sample sum %.8g", item, p, (double)whole.grads[p],
+                     gsum[p]);
+    free(x);
+    free(y);
+    free(r);
+    free(dy);
+    free(dx);
+    free(y1);
+    free(dy1);
+    free(dx1);
+    free(gsum);
+    fixture_free(&whole);
+    fixture_free(&one);
+}
+
+/* Sizes chosen so one batch needs 2-4 chunks of AE_CONV_CHUNK_FLOATS. */
+static void test_chunked_batches(void **state)
+{
+    (void)state;
+    ae_rng rng;
+    ae_rng_seed(&rng, 53);
+    check_chunked("conv2d 8 3 s1 same tanh", shape3(16, 28, 28), 20, &rng);           /* patches: 8 rows a chunk */
+    check_chunked("conv2d 1 3 s1 same sigmoid", shape3(16, 28, 28), 60, &rng);        /* products: 53 rows a chunk */
+    check_chunked("conv2d_transpose 16 3 s2 same relu", shape3(8, 14, 14), 40, &rng); /* 35 rows a chunk */
+}
+
+/* ---- by hand ---- */
+
+static void test_maxpool_routing(void **state)
+{
+    (void)state;
+    layer_fixture f;
+    fixture_make(&f, "maxpool2d 2", shape3(1, 4, 4), 1);
+    /* 2x2 windows, stride 2; the top-right window ties (7, 7): the first in row-major order wins,
+     * and so does (2,0) in the bottom-left one */
+    const float x[16] = {1, 5, 2, 0, /* */
+                         0, 3, 7, 7, /* */
+                         9, 9, 4, 6, /* */
+                         2, 1, 8, 3};
+    float y[4], dy[4] = {10, 20, 30, 40}, dx[16];
+    f.l.ops->forward(&f.l, x, y, 1);
+    const float want_y[4] = {5, 7, 9, 8};
+    for (int i = 0; i < 4; i++) assert_close(y[i], want_y[i], 0);
+    f.l.ops->backward(&f.l, x, y, dy, dx, 1, 0);
+    const float want_dx[16] = {0, 10, 0, 0, 0, 0, 20, 0, 30, 0, 0, 0, 0, 0, 40, 0};
+    for (int i = 0; i < 16; i++) assert_close(dx[i], want_dx[i], 0);
+    fixture_free(&f);
+}
+
+static void test_maxpool_overlap_and_nan(void **state)
+{
+    (void)state;
+    layer_fixture f;
+    fixture_make(&f, "maxpool2d 3 s1 p1", shape3(1, 1, 5), 1); /* 1x5 rows, windows 3 wide, padded by 1 */
+    assert_int_equal(f.l.out.dim[1], 1);
+    assert_int_equal(f.l.out.dim[2], 5);
+    const float x[5] = {1, 4, 2, 3, 0};
+    float y[5], dy[5] = {1, 1, 1, 1, 1}, dx[5];
+    f.l.ops->forward(&f.l, x, y, 1);
+    const float want_y[5] = {4, 4, 4, 3, 3};
+    for (int i = 0; i < 5; i++) assert_close(y[i], want_y[i], 0);
+    f.l.ops->backward(&f.l, x, y, dy, dx, 1, 0);
+    const float want_dx[5] = {0, 3, 0, 2, 0};
+    for (int i = 0; i < 5; i++) assert_close(dx[i], want_dx[i], 0);
+    const float xn[5] = {1, NAN, 2, 3, 0};
+    f.l.ops->forward(&f.l, xn, y, 1);
+    assert_true(isnan(y[0]) && isnan(y[1]) && isnan(y[2]));
+    assert_close(y[3], 3, 0);
+    fixture_free(&f);
+}
+
+static void test_upsample_by_hand(void **state)
+{
+    (void)state;
+    layer_fixture f;
+    fixture_make(&f, "upsample2d 2", shape3(2, 1, 2), 1);
+    assert_int_equal(f.l.out.dim[1], 2);
+    assert_int_equal(f.l.out.dim[2], 4);
+    const float x[4] = {1, 2, 3, 4}; /* channel 0: [1 2], channel 1: [3 4] */
+    float y[16], dx[4];
+    f.l.ops->forward(&f.l, x, y, 1);
+    const float want[16] = {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4};
+    for (int i = 0; i < 16; i++) assert_close(y[i], want[i], 0);
+    float dy[16];
+    for (int i = 0; i < 16; i++) dy[i] = (float)i;
+    f.l.ops->backward(&f.l, x, y, dy, dx, 1, 0);
+    /* block sums: 0+1+4+5, 2+3+6+7, 8+9+12+13, 10+11+14+15 */
+    const float want_dx[4] = {10, 18, 42, 50};
+    for (int i = 0; i < 4; i++) assert_close(dx[i], want_dx[i], 0);
+    fixture_free(&f);
+}
+
+static void test_reshape_flatten_by_hand(void **state)
+{
+    (void)state;
+    layer_fixture f;
+    fixture_make(&f, "flatten", shape3(2, 3, 4), 2);
+    assert_int_equal(f.l.out.rank, 1);
+    assert_int_equal(f.l.out.dim[0], 24);
+    float x[48], y[48], dx[48];
+    for (int i = 0; i < 48; i++) x[i] = (float)i;
+    f.l.ops->forward(&f.l, x, y, 2);
+    for (int i = 0; i < 48; i++) assert_close(y[i], i, 0); /* NCHW order kept */
+    f.l.ops->backward(&f.l, x, y, y, dx, 2, 0);
+    for (int i = 0; i < 48; i++) assert_close(dx[i], i, 0);
+    fixture_free(&f);
+    fixture_make(&f, "reshape 1 7 7", (ae_shape){.rank = 1, .dim = {49}}, 1);
+    assert_int_equal(f.l.out.rank, 3);
+    assert_int_equal(f.l.out.dim[0], 1);
+    assert_int_equal(f.l.out.dim[1], 7);
+    assert_int_equal(f.l.out.dim[2], 7);
+    assert_int_equal(f.l.n_params, 0);
+    fixture_free(&f);
+}
+
+/* ---- GEMMs in pieces ---- */
+
+/* ae_sgemm_split against the plain triple loop, for shapes that split along
+ * n, k and m, every transpose, and beta != 0 (kept by the first k piece only). */
+static void test_gemm_split(void **state)
+{
+    (void)state;
+    ae_rng rng;
+    ae_rng_seed(&rng, 71);
+    const int shapes[][3] = {{3, 5000, 100}, {40, 30, 20000}, {270000, 1, 1}, {7, 9, 11}, {17, 1000, 300}};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        const int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+        float *a = malloc(sizeof(float) * m * k), *b = malloc(sizeof(float) * k * n);
+        float *c = malloc(sizeof(float) * m * n), *r = malloc(sizeof(float) * m * n);
+        fill_uniform(a, (size_t)m * k, -1, 1, &rng);
+        fill_uniform(b, (size_t)k * n, -1, 1, &rng);
+        for (int t = 0; t < 4; t++) {
+            const bool ta = t & 1, tb = t & 2;
+            fill_uniform(c, (size_t)m * n, -1, 1, &rng);
+            memcpy(r, c, sizeof(float) * m * n);
+            ae_sgemm_split(ta, tb, m, n, k, 0.5f, a, ta ? m : k, b, tb ? k : n, 0.25f, c, n);
+            ae_sgemm_ref(ta, tb, m, n, k, 0.5f, a, ta ? m : k, b, tb ? k : n, 0.25f, r, n);
+            for (size_t i = 0; i < (size_t)m * n; i++)
+                if (!(fabs(c[i] - r[i]) <= 1e-4 * (1 + sqrt((double)k))))
+                    fail_msg("%dx%dx%d trans %d%d: c[%zu] = %.7g, reference %.7g", m, n, k, ta, tb, i, (double)c[i],
+                             (double)r[i]);
+        }
+        free(a);
+        free(b);
+        free(c);
+        free(r);
+    }
+}
+
+/* ---- a whole model with every image layer, end to end ---- */
+
+static double model_objective(ae_model *m, const float *x, const float *t, int B)
+{
+    const float *y = ae_model_forward(m, x, B, 0, m->n_layers);
+    size_t n = (size_t)B * m->input_dim;
+    return ae_loss_eval(AE_LOSS_MSE, y, t, n, NULL, 0, false) / (double)n;
+}
+
+static void test_model_end_to_end(void **state)
+{
+    (void)state;
+    enum { B = 3, D = 36 };
+    /* the pool sees the input itself, whose values are farther apart than 2h: its winners stay put */
+    const char *enc =
+        "input 1 6 6, maxpool2d 2 s1 same, conv2d 3 3 s2 same tanh, conv2d 2 3 s1 p1 tanh, flatten, dense 4 tanh";
+    const char *dec = "dense 18 tanh, reshape 2 3 3, upsample2d 2, conv2d_transpose 2 3 s1 same tanh, "
+                      "conv2d 1 3 same sigmoid";
+    ae_model *m;
+    ae_error err;
+    ae_model_init_opts io = ae_model_init_defaults();
+    io.seed = 3;
+    io.max_batch = 4;
+    if (ae_model_new(enc, dec, D, &io, &m, &err) != AE_OK) fail_msg("%s", err.msg);
+    ae_rng rng;
+    ae_rng_seed(&rng, 61);
+    float x[B * D], t[B * D], dx[B * D];
+    float *sep = separated(B * D, &rng); /* 0.1 apart */
+    for (int i = 0; i < B * D; i++) x[i] = 0.5f + 0.3f * sep[i];
+    free(sep);
+    fill_uniform(t, B * D, 0, 1, &rng);
+    fill_uniform(m->params, m->n_params, -0.4, 0.4, &rng);
+    const float *y = ae_model_forward(m, x, B, 0, m->n_layers);
+    float *dy = m->gbuf[0];
+    ae_loss_eval(AE_LOSS_MSE, y, t, (size_t)B * D, dy, 1.0f / (B * D), false);
+    ae_model_backward(m, x, dy, B, 0, m->n_layers, dx, 0);
+    const float h = 1e-2f;
+    for (size_t p = 0; p < m->n_params; p++) {
+        float keep = m->params[p];
+        m->params[p] = keep + h;
+        double lp = model_objective(m, x, t, B);
+        m->params[p] = keep - h;
+        double lm = model_objective(m, x, t, B);
+        m->params[p] = keep;
+        check_grad((lp - lm) / (2.0 * h), m->grads[p], 2e-5, 1e-2, "model parameter", p);
+    }
+    for (size_t i = 0; i < (size_t)B * D; i++) {
+        float keep = x[i];
+        x[i] = keep + h;
+        double lp = model_objective(m, x, t, B);
+        x[i] = keep - h;
+        double lm = model_objective(m, x, t, B);
+        x[i] = keep;
+        check_grad((lp - lm) / (2.0 * h), dx[i], 2e-5, 1e-2, "model input", i);
+    }
+    ae_model_free(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_conv_forward_vs_naive),
+        cmocka_unit_test(test_conv2d_gradients),
+        cmocka_unit_test(test_conv2d_transpose_gradients),
+        cmocka_unit_test(test_pool_upsample_reshape_gradients),
+        cmocka_unit_test(test_chunked_batches),
+        cmocka_unit_test(test_maxpool_routing),
+        cmocka_unit_test(test_maxpool_overlap_and_nan),
+        cmocka_unit_test(test_upsample_by_hand),
+        cmocka_unit_test(test_reshape_flatten_by_hand),
+        cmocka_unit_test(test_gemm_split),
+        cmocka_unit_test(test_model_end_to_end),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
