@@ -8,6 +8,7 @@
 
 #include "nn/layer.h"
 #include "nn/spec.h"
+#include "nn/workers.h"
 
 typedef struct {
     ae_layer l;
@@ -15,8 +16,9 @@ typedef struct {
     int max_batch;
 } layer_fixture;
 
-/* "conv2d 3 3 s2 same" over per-sample input shape `in`. */
-static inline void fixture_make(layer_fixture *f, const char *item, ae_shape in, int max_batch)
+/* "conv2d 3 3 s2 same" over per-sample input shape `in`, run by pool
+ * (NULL: the calling thread). */
+static inline void fixture_make_pool(layer_fixture *f, const char *item, ae_shape in, int max_batch, ae_workers *pool)
 {
     memset(f, 0, sizeof *f);
     ae_layer *ls;
@@ -29,6 +31,7 @@ static inline void fixture_make(layer_fixture *f, const char *item, ae_shape in,
     f->l.in = in;
     char msg[AE_LAYER_MSG_MAX];
     if (f->l.ops->infer(&f->l, msg, sizeof msg) != 0) fail_msg("%s: %s", item, msg);
+    f->l.workers = pool; /* before the scratch, which depends on it */
     f->params = calloc(f->l.n_params + 1, sizeof(float));
     f->grads = calloc(f->l.n_params + 1, sizeof(float));
     size_t sc = f->l.ops->scratch ? f->l.ops->scratch(&f->l, max_batch) : 0;
@@ -38,6 +41,11 @@ static inline void fixture_make(layer_fixture *f, const char *item, ae_shape in,
     f->l.scratch = f->scratch;
     f->l.scratch_n = sc;
     f->max_batch = max_batch;
+}
+
+static inline void fixture_make(layer_fixture *f, const char *item, ae_shape in, int max_batch)
+{
+    fixture_make_pool(f, item, in, max_batch, NULL);
 }
 
 static inline void fixture_free(layer_fixture *f)

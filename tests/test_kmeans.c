@@ -143,7 +143,7 @@ static void assert_same_partition(const int32_t *a, const int32_t *b, size_t n, 
     free(ba);
 }
 
-/* Every label in [0, k) and every cluster used; returns the counts' minimum. */
+/* Checks every label is in [0, k); returns the size of the smallest cluster. */
 static int64_t min_cluster_size(const ae_labels *l, int k)
 {
     int64_t *c = calloc((size_t)k, sizeof *c);
@@ -190,7 +190,7 @@ static void test_defaults(void **state)
     assert_true(o.seed == 0);
 }
 
-/* 1-d points 0 1 2 | 10 11 12, k = 2: centres 1 and 11, inertia 4 * 1 = 4. */
+/* 1-d points 0 1 2 | 10 11 12, k = 2: centres 1 and 11, inertia 2 * (1 + 0 + 1) = 4. */
 static void test_tiny_by_hand(void **state)
 {
     (void)state;

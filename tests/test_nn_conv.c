@@ -1,9 +1,10 @@
 /* The image layers: conv2d and conv2d_transpose against direct (naive)
  * convolution written here from the definitions, finite-difference gradients
  * of every image layer (kernel, bias, input) over strides 1-3, same/valid/pP,
- * odd sizes and several channels, batches split into several chunks against
- * the same samples one at a time, max-pool routing, up-sampling, reshape and
- * flatten by hand, and a whole conv model end to end. */
+ * odd sizes and several channels, batches split into chunks and threads
+ * against the same samples one at a time (and the same bits run after run),
+ * the worker pool and the GEMM splitter, max-pool routing, up-sampling,
+ * reshape and flatten by hand, and a whole conv model end to end. */
 #include "test_util.h"
 
 #include "aeclust/nn.h"
@@ -349,18 +350,23 @@ static void test_pool_upsample_reshape_gradients(void **state)
     fd_check("reshape 3 2 4", (ae_shape){.rank = 1, .dim = {24}}, 2, &rng, NULL);
 }
 
-/* ---- a batch in several chunks equals its samples one at a time ---- */
+/* ---- a batch in chunks, on several threads, equals its samples one at a time ---- */
 
-static void check_chunked(const char *item, ae_shape in, int B, ae_rng *rng)
+/* Runs item over a batch of B on pool and compares outputs and gradients
+ * with one sample at a time on the calling thread; then runs the batch again
+ * and wants the very same bits (chunk slots are summed in chunk order,
+ * whichever thread ran them). */
+static void check_chunked(const char *item, ae_shape in, int B, ae_workers *pool, ae_rng *rng)
 {
     layer_fixture whole, one;
-    fixture_make(&whole, item, in, B);
+    fixture_make_pool(&whole, item, in, B, pool);
     fixture_make(&one, item, in, 1);
     const size_t ni = fixture_in_size(&whole), no = fixture_out_size(&whole), np = whole.l.n_params;
     float *x = malloc((size_t)B * ni * sizeof *x), *y = malloc((size_t)B * no * sizeof *y);
     float *r = malloc((size_t)B * no * sizeof *r), *dy = malloc((size_t)B * no * sizeof *dy);
     float *dx = malloc((size_t)B * ni * sizeof *dx), *y1 = malloc(no * sizeof *y1), *dy1 = malloc(no * sizeof *dy1);
-    float *dx1 = malloc(ni * sizeof *dx1);
+    float *dx1 = malloc(ni * sizeof *dx1), *g_again = malloc(np * sizeof *g_again);
+    float *dx_again = malloc((size_t)B * ni * sizeof *dx_again);
     double *gsum = calloc(np, sizeof *gsum);
     fill_uniform(x, (size_t)B * ni, -1, 1, rng);
     fill_uniform(r, (size_t)B * no, -1, 1, rng);
@@ -381,6 +387,14 @@ static void check_chunked(const char *item, ae_shape in, int B, ae_rng *rng)
         if (!(fabs(whole.grads[p] - gsum[p]) <= 1e-4 * (1 + fabs(gsum[p]))))
             fail_msg("%s: parameter gradient %zu = %.8g, per-sample sum %.8g", item, p, (double)whole.grads[p],
                      gsum[p]);
+    memcpy(g_again, whole.grads, np * sizeof *g_again);
+    for (int rep = 0; rep < 3; rep++) {
+        whole.l.ops->forward(&whole.l, x, y, B);
+        memcpy(dy, r, (size_t)B * no * sizeof *dy);
+        whole.l.ops->backward(&whole.l, x, y, dy, dx_again, B, 0);
+        assert_memory_equal(whole.grads, g_again, np * sizeof *g_again);
+        assert_memory_equal(dx, dx_again, (size_t)B * ni * sizeof *dx);
+    }
     free(x);
     free(y);
     free(r);
@@ -389,20 +403,80 @@ static void check_chunked(const char *item, ae_shape in, int B, ae_rng *rng)
     free(y1);
     free(dy1);
     free(dx1);
+    free(g_again);
+    free(dx_again);
     free(gsum);
     fixture_free(&whole);
     fixture_free(&one);
 }
 
-/* Sizes chosen so one batch needs 2-4 chunks of AE_CONV_CHUNK_FLOATS. */
+/* On the calling thread alone, sizes that take a batch in several
+ * sub-chunks; on three threads (helpers run even with fewer cores), up to 16
+ * chunks claimed in whatever order the threads get to them. */
 static void test_chunked_batches(void **state)
 {
     (void)state;
     ae_rng rng;
     ae_rng_seed(&rng, 53);
-    check_chunked("conv2d 8 3 s1 same tanh", shape3(16, 28, 28), 20, &rng);           /* patches: 8 rows a chunk */
-    check_chunked("conv2d 1 3 s1 same sigmoid", shape3(16, 28, 28), 60, &rng);        /* products: 53 rows a chunk */
-    check_chunked("conv2d_transpose 16 3 s2 same relu", shape3(8, 14, 14), 40, &rng); /* 35 rows a chunk */
+    ae_workers *pool;
+    ae_error err;
+    assert_int_equal(ae_workers_new(3, &pool, &err), AE_OK);
+    ae_workers *pools[2] = {NULL, pool};
+    for (int k = 0; k < 2; k++) {
+        check_chunked("conv2d 8 3 s1 same tanh", shape3(16, 28, 28), 20, pools[k], &rng);    /* patches first */
+        check_chunked("conv2d 1 3 s1 same sigmoid", shape3(16, 28, 28), 40, pools[k], &rng); /* products first */
+        check_chunked("conv2d 4 3 s2 same relu", shape3(3, 9, 8), 37, pools[k], &rng);       /* phases, 37 rows */
+        check_chunked("conv2d_transpose 16 3 s2 same relu", shape3(8, 14, 14), 40, pools[k], &rng);
+        check_chunked("maxpool2d 2", shape3(64, 28, 28), 10, pools[k], &rng);
+        check_chunked("upsample2d 2", shape3(64, 14, 14), 10, pools[k], &rng);
+    }
+    ae_workers_free(pool);
+}
+
+/* ---- the worker pool ---- */
+
+typedef struct {
+    int *runs;      /* (n) times each chunk ran */
+    int *thread_ok; /* set to 0 when a thread index is out of range */
+    int threads;
+} pool_probe;
+
+static void count_chunk(void *arg, int chunk, int thread)
+{
+    pool_probe *p = arg;
+    __atomic_fetch_add(&p->runs[chunk], 1, __ATOMIC_RELAXED);
+    if (thread < 0 || thread >= p->threads) __atomic_store_n(p->thread_ok, 0, __ATOMIC_RELAXED);
+}
+
+/* Every chunk of every job runs exactly once, with a thread index in range,
+ * over many back-to-back jobs of changing sizes (a helper waking late must
+ * not run a chunk of a finished job); a pool of 1 runs all on the caller. */
+static void test_worker_pool(void **state)
+{
+    (void)state;
+    enum { MAXN = 64 };
+    for (int threads = 1; threads <= 4; threads++) {
+        ae_workers *w;
+        ae_error err;
+        assert_int_equal(ae_workers_new(threads, &w, &err), AE_OK);
+        assert_int_equal(ae_workers_threads(w), threads);
+        int runs[MAXN], ok = 1;
+        pool_probe p = {.runs = runs, .thread_ok = &ok, .threads = threads};
+        for (int job = 0; job < 3000; job++) {
+            const int n = 1 + job % MAXN;
+            memset(runs, 0, sizeof runs);
+            ae_workers_run(w, n, count_chunk, &p);
+            for (int i = 0; i < MAXN; i++)
+                if (runs[i] != (i < n)) fail_msg("%d threads, job %d: chunk %d ran %d times", threads, job, i, runs[i]);
+        }
+        assert_true(ok);
+        ae_workers_free(w);
+    }
+    ae_workers *none = NULL;
+    assert_int_equal(ae_workers_threads(none), 1);
+    ae_error err;
+    assert_int_equal(ae_workers_new(0, &none, &err), AE_ERR_ARG);
+    assert_null(none);
 }
 
 /* ---- by hand ---- */
@@ -594,6 +668,7 @@ int main(void)
         cmocka_unit_test(test_conv2d_transpose_gradients),
         cmocka_unit_test(test_pool_upsample_reshape_gradients),
         cmocka_unit_test(test_chunked_batches),
+        cmocka_unit_test(test_worker_pool),
         cmocka_unit_test(test_maxpool_routing),
         cmocka_unit_test(test_maxpool_overlap_and_nan),
         cmocka_unit_test(test_upsample_by_hand),

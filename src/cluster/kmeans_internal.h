@@ -24,9 +24,10 @@
  * full pass: the bounds carry a margin above the GEMM's rounding, and the
  * tests compare both passes bit for bit.
  *
- * Threads. The GEMM is threaded by OpenBLAS; the assignment pass that
- * alternates with it is single-threaded on purpose, since OpenMP workers and
- * OpenBLAS workers spinning on the same cores slow each other down badly.
+ * Threads. The GEMM is threaded by OpenBLAS; the work between GEMMs (argmin,
+ * bounds, moving the few rows that change) is single-threaded on purpose:
+ * OpenMP regions interleaved with OpenBLAS calls made a pass 2-10x slower
+ * here, each pool's idle workers spinning on the cores the other needs.
  * Passes without a GEMM (statistics, k-means++, inertia) use OpenMP over
  * fixed row blocks whose partial sums are added in block order, so results do
  * not depend on the number of threads. */
@@ -117,19 +118,5 @@ void ae_km_centroids(const ae_km_work *w, float *out);
  * x's coordinates (k, d). part is scratch of ceil(n / AE_KM_BLOCK) doubles. */
 double ae_km_inertia(const float *x, size_t n, size_t d, const float *centroids, const int32_t *labels,
                      double *part);
-
-/* Squared Euclidean distance of two d-vectors in float: the simd reduction
- * keeps one partial sum per vector lane, which both vectorises (GCC's -O2
- * does not reorder a plain float sum) and keeps rounding small. */
-static inline float ae_km_sqdist(const float *a, const float *b, size_t d)
-{
-    float s = 0.0f;
-#pragma omp simd reduction(+ : s)
-    for (size_t j = 0; j < d; j++) {
-        float t = a[j] - b[j];
-        s += t * t;
-    }
-    return s;
-}
 
 #endif

@@ -160,8 +160,8 @@ static void patches_forward(const ae_layer *l, const ae_conv_plan *p, const floa
 }
 
 /* dout is already dL/d(pre-activation); dw (F, KC) = the kernel gradient of samples [s0, s1). */
-static void patches_backward(const ae_layer *l, const ae_conv_plan *p, const float *in, float *dout, float *din,
-                             int s0, int s1, float *ws, float *dw)
+static void patches_backward(const ae_layer *l, const ae_conv_plan *p, const float *in, float *dout, float *din, int s0,
+                             int s1, float *ws, float *dw)
 {
     const ae_im2col_geom g = geometry(l);
     const int F = l->cfg.conv.filters, KC = g.C * g.K * g.K, rows = p->rows;
@@ -214,8 +214,8 @@ static void products_forward(const ae_layer *l, const ae_conv_plan *p, const flo
 {
     const ae_im2col_geom g = product_geometry(l);
     const int C = l->in.dim[0], F = g.C, KK = g.K * g.K, FK = F * KK, rows = p->rows;
-    const size_t P = (size_t)g.H * g.W;  /* input pixels */
-    float *z = ws + (size_t)FK * C;      /* (FK, rows*P), after the gradient's place */
+    const size_t P = (size_t)g.H * g.W;    /* input pixels */
+    float *z = ws + (size_t)FK * C;        /* (FK, rows*P), after the gradient's place */
     float *xs = z + (size_t)FK * rows * P; /* (C, rows*P) */
     for (int b0 = s0; b0 < s1; b0 += rows) {
         const int n = s1 - b0 < rows ? s1 - b0 : rows;
@@ -230,8 +230,8 @@ static void products_forward(const ae_layer *l, const ae_conv_plan *p, const flo
     }
 }
 
-static void products_backward(const ae_layer *l, const ae_conv_plan *p, const float *wt, const float *in,
-                              float *dout, float *din, int s0, int s1, float *ws, float *dw)
+static void products_backward(const ae_layer *l, const ae_conv_plan *p, const float *wt, const float *in, float *dout,
+                              float *din, int s0, int s1, float *ws, float *dw)
 {
     const ae_im2col_geom g = product_geometry(l);
     const int C = l->in.dim[0], F = g.C, KK = g.K * g.K, FK = F * KK, rows = p->rows;
@@ -319,8 +319,8 @@ static conv_job make_job(ae_layer *l, int B)
     j.p = ae_conv_plan_for(&j.ws, B, l->workers);
     if (j.products) { /* reordered once per pass, read by every chunk */
         float *wt = ae_conv_shared(&j.p, &j.ws, l->scratch);
-        kernel_to_products(l->params, l->cfg.conv.filters, l->in.dim[0],
-                           l->cfg.conv.win.size * l->cfg.conv.win.size, wt);
+        kernel_to_products(l->params, l->cfg.conv.filters, l->in.dim[0], l->cfg.conv.win.size * l->cfg.conv.win.size,
+                           wt);
         j.wt = wt;
     }
     return j;

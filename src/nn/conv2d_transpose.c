@@ -10,7 +10,6 @@
  *
  * Parameters: kernel W (Cin, F, K, K) as PyTorch stores it (Keras: (K, K, F,
  * Cin)), seen as the matrix (Cin, F*K*K), then bias b (F). */
-#include <omp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -99,26 +98,24 @@ static ae_conv_ws workspace(const ae_layer *l)
     ae_conv_ws w = {.grad = l->n_params, .fixed = ae_im2col_tmp_floats(&g)};
     w.per_row = (KF + C) * P;
     w.row_macs = (double)KF * C * P;
-    w.row_work = w.per_row + C * P + (size_t)g.C * g.H * g.W;
     return w;
 }
 
 static size_t convt_scratch(const ae_layer *l, int max_batch)
 {
     const ae_conv_ws w = workspace(l);
-    return ae_conv_scratch(&w, max_batch);
+    return ae_conv_scratch(&w, max_batch, l->workers);
 }
 
-/* Samples [s0, s1) of the batch, in chunks of rows, in one thread's slice. */
-static void convt_forward_rows(const ae_layer *l, const float *in, float *out, int s0, int s1, const ae_conv_plan *p,
-                               float *slice)
+/* Samples [s0, s1), in sub-chunks of p->rows, with a thread's workspace ws. */
+static void convt_forward_rows(const ae_layer *l, const ae_conv_plan *p, const float *in, float *out, int s0, int s1,
+                               float *ws)
 {
-    const int rows = p->rows;
     const ae_im2col_geom g = geometry(l);
-    const int C = l->in.dim[0], F = g.C, KF = F * g.K * g.K;
+    const int C = l->in.dim[0], F = g.C, KF = F * g.K * g.K, rows = p->rows;
     const size_t P = (size_t)g.OH * g.OW, out_row = (size_t)F * g.H * g.W;
     const float *w = l->params;                  /* (C, KF) */
-    float *tmp = slice + l->n_params;            /* col2im's phase planes */
+    float *tmp = ws;                             /* col2im's phase planes */
     float *col = tmp + ae_im2col_tmp_floats(&g); /* (KF, rows*P) */
     float *xs = col + (size_t)KF * rows * P;     /* (C, rows*P) */
     for (int b0 = s0; b0 < s1; b0 += rows) {
@@ -135,17 +132,15 @@ static void convt_forward_rows(const ae_layer *l, const float *in, float *out, i
     }
 }
 
-/* dout is already dL/d(pre-activation); the kernel gradient goes to the slice's grad. */
-static void convt_backward_rows(const ae_layer *l, const float *in, const float *dout, float *din, int s0, int s1,
-                                const ae_conv_plan *p, float *slice)
+/* dout is already dL/d(pre-activation); dw (C, KF) = the kernel gradient of samples [s0, s1). */
+static void convt_backward_rows(const ae_layer *l, const ae_conv_plan *p, const float *in, const float *dout,
+                                float *din, int s0, int s1, float *ws, float *dw)
 {
-    const int rows = p->rows;
     const ae_im2col_geom g = geometry(l);
-    const int C = l->in.dim[0], F = g.C, KF = F * g.K * g.K;
+    const int C = l->in.dim[0], F = g.C, KF = F * g.K * g.K, rows = p->rows;
     const size_t P = (size_t)g.OH * g.OW, out_row = (size_t)F * g.H * g.W;
     const float *w = l->params;                  /* (C, KF) */
-    float *dw = slice;                           /* (C, KF) */
-    float *tmp = slice + l->n_params;            /* im2col's phase planes */
+    float *tmp = ws;                             /* im2col's phase planes */
     float *col = tmp + ae_im2col_tmp_floats(&g); /* (KF, rows*P) */
     float *xs = col + (size_t)KF * rows * P;     /* (C, rows*P) */
     for (int b0 = s0; b0 < s1; b0 += rows) {
@@ -169,39 +164,59 @@ static void convt_backward_rows(const ae_layer *l, const float *in, const float 
     }
 }
 
-static void convt_forward(ae_layer *l, const float *in, float *out, int B)
+/* ---- the passes, one chunk of the batch at a time ---- */
+
+typedef struct {
+    ae_layer *l;
+    ae_conv_ws ws;
+    ae_conv_plan p;
+    const float *in, *out;
+    float *y, *dout, *din;
+    int B, flags;
+} convt_job;
+
+static void forward_chunk(void *arg, int c, int thread)
 {
-    const ae_conv_ws ws = workspace(l);
-    const ae_conv_plan p = ae_conv_plan_for(&ws, B, l->scratch_n, l->blas_threads);
+    const convt_job *j = arg;
+    const ae_layer *l = j->l;
+    int s0, s1;
+    ae_conv_chunk(&j->p, j->B, c, &s0, &s1);
+    convt_forward_rows(l, &j->p, j->in, j->y, s0, s1, ae_conv_slice(&j->p, &j->ws, l->scratch, thread));
     const int F = l->cfg.conv.filters;
     const size_t P = (size_t)l->out.dim[1] * l->out.dim[2];
     const float *bias = l->params + (l->n_params - (size_t)F); /* (F) */
-#pragma omp parallel num_threads(p.threads) if (p.threads > 1)
-    {
-        int t = p.threads > 1 ? omp_get_thread_num() : 0, s0, s1;
-        ae_conv_share(&p, B, t, &s0, &s1);
-        convt_forward_rows(l, in, out, s0, s1, &p, l->scratch + (size_t)t * p.slice);
-        ae_bias_act_forward(l->act, l->act_alpha, bias, out + (size_t)s0 * F * P, (size_t)(s1 - s0), (size_t)F, P);
-    }
+    ae_bias_act_forward(l->act, l->act_alpha, bias, j->y + (size_t)s0 * F * P, (size_t)(s1 - s0), (size_t)F, P);
+}
+
+static void backward_chunk(void *arg, int c, int thread)
+{
+    const convt_job *j = arg;
+    const ae_layer *l = j->l;
+    int s0, s1;
+    ae_conv_chunk(&j->p, j->B, c, &s0, &s1);
+    const int F = l->cfg.conv.filters;
+    const size_t P = (size_t)l->out.dim[1] * l->out.dim[2], nk = l->n_params - (size_t)F;
+    float *slot = ae_conv_slot(&j->p, &j->ws, l->scratch, c); /* this chunk's (kernel, bias) gradient */
+    /* dout becomes dL/d(pre-activation); the bias gradient from the same pass */
+    ae_act_backward(l->act, l->act_alpha, j->out + (size_t)s0 * F * P, j->dout + (size_t)s0 * F * P, slot + nk,
+                    (size_t)(s1 - s0), (size_t)F, P, j->flags & AE_BWD_PREACT, false);
+    convt_backward_rows(l, &j->p, j->in, j->dout, j->din, s0, s1, ae_conv_slice(&j->p, &j->ws, l->scratch, thread),
+                        slot);
+}
+
+static void convt_forward(ae_layer *l, const float *in, float *out, int B)
+{
+    convt_job j = {.l = l, .ws = workspace(l), .in = in, .y = out, .B = B};
+    j.p = ae_conv_plan_for(&j.ws, B, l->workers);
+    ae_workers_run(l->workers, j.p.chunks, forward_chunk, &j);
 }
 
 static void convt_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B, int flags)
 {
-    const ae_conv_ws ws = workspace(l);
-    const ae_conv_plan p = ae_conv_plan_for(&ws, B, l->scratch_n, l->blas_threads);
-    const int F = l->cfg.conv.filters;
-    const size_t P = (size_t)l->out.dim[1] * l->out.dim[2], nk = l->n_params - (size_t)F;
-#pragma omp parallel num_threads(p.threads) if (p.threads > 1)
-    {
-        int t = p.threads > 1 ? omp_get_thread_num() : 0, s0, s1;
-        ae_conv_share(&p, B, t, &s0, &s1);
-        float *slice = l->scratch + (size_t)t * p.slice; /* starts with this thread's (kernel, bias) gradient */
-        /* dout becomes dL/d(pre-activation); the bias gradient from the same pass */
-        ae_act_backward(l->act, l->act_alpha, out + (size_t)s0 * F * P, dout + (size_t)s0 * F * P, slice + nk,
-                        (size_t)(s1 - s0), (size_t)F, P, flags & AE_BWD_PREACT, false);
-        convt_backward_rows(l, in, dout, din, s0, s1, &p, slice);
-    }
-    ae_conv_reduce(&p, l->scratch, l->grads, l->n_params, flags & AE_BWD_ACCUMULATE);
+    convt_job j = {.l = l, .ws = workspace(l), .in = in, .out = out, .dout = dout, .din = din, .B = B, .flags = flags};
+    j.p = ae_conv_plan_for(&j.ws, B, l->workers);
+    ae_workers_run(l->workers, j.p.chunks, backward_chunk, &j);
+    ae_conv_reduce(&j.p, &j.ws, l->scratch, l->grads, flags & AE_BWD_ACCUMULATE);
 }
 
 const ae_layer_ops ae_conv2d_transpose_ops = {

@@ -2,7 +2,9 @@
 
 static int min_int(int a, int b) { return a < b ? a : b; }
 
-static int chunks_for(int B) { return min_int(B, AE_CONV_MAX_CHUNKS); }
+/* One chunk on a lone thread: its sub-chunks then grow to the cache budget,
+ * which suits OpenBLAS's own threads best. */
+static int chunks_for(int B, int threads) { return threads > 1 ? min_int(B, AE_CONV_MAX_CHUNKS) : 1; }
 
 /* Samples per sub-chunk: within the cache budget, at most a chunk, and with
  * helper threads small enough for OpenBLAS to keep each GEMM on its caller. */
@@ -13,7 +15,7 @@ static int rows_for(const ae_conv_ws *w, int B, int threads)
         double g = AE_GEMM_ONE_THREAD_MACS / w->row_macs;
         if (g < (double)cap) cap = (size_t)g;
     }
-    const int chunk = (B + chunks_for(B) - 1) / chunks_for(B);
+    const int chunk = (B + chunks_for(B, threads) - 1) / chunks_for(B, threads);
     if (cap < 1) cap = 1;
     return cap < (size_t)chunk ? (int)cap : chunk;
 }
@@ -22,13 +24,14 @@ size_t ae_conv_scratch(const ae_conv_ws *w, int max_batch, const ae_workers *poo
 {
     /* a smaller batch has no more chunks and no longer sub-chunks */
     const int t = ae_workers_threads(pool), rows = rows_for(w, max_batch, t);
-    return (size_t)chunks_for(max_batch) * w->grad + w->shared + (size_t)t * (w->fixed + w->per_row * (size_t)rows);
+    return (size_t)chunks_for(max_batch, t) * w->grad + w->shared +
+           (size_t)t * (w->fixed + w->per_row * (size_t)rows);
 }
 
 ae_conv_plan ae_conv_plan_for(const ae_conv_ws *w, int B, const ae_workers *pool)
 {
     const int t = ae_workers_threads(pool);
-    ae_conv_plan p = {.threads = t, .chunks = chunks_for(B), .rows = rows_for(w, B, t), .split = t > 1};
+    ae_conv_plan p = {.threads = t, .chunks = chunks_for(B, t), .rows = rows_for(w, B, t), .split = t > 1};
     p.slice = w->fixed + w->per_row * (size_t)p.rows;
     return p;
 }

@@ -26,8 +26,9 @@
  * give the GEMM thousands of columns at the seed models' sizes. */
 #define AE_CONV_CHUNK_FLOATS ((size_t)1 << 20)
 
-/* Most chunks a batch is cut into: enough for two threads to share the work
- * evenly and for a helper the system keeps waiting to hold up little of it. */
+/* Most chunks a batch is cut into when helpers share it: enough for two
+ * threads to share the work evenly and for a helper that the system keeps
+ * off the CPU to hold up little of it. On a lone thread, one chunk. */
 #define AE_CONV_MAX_CHUNKS 16
 
 /* What a layer needs, per the formulas of its forward and backward passes. */

@@ -1,10 +1,10 @@
-/* GEMMs issued from inside the conv layers' own worker threads (internal).
+/* GEMMs issued from the image layers' helper threads (internal).
  *
- * The conv layers split a batch between OpenMP threads, and each thread runs
- * its own patch shuffles and products. OpenBLAS (pthreads build) must then
- * compute each product on the calling thread: when two threads hand it
- * products big enough for its thread pool at once, they queue for that pool
- * and spin (measured: 12x slower than one thread). OpenBLAS keeps a product of
+ * The conv layers split a batch between the model's threads (workers.h), and
+ * each thread runs its own patch shuffles and products. OpenBLAS (pthreads
+ * build) must then compute each product on the calling thread: when two
+ * threads hand it products big enough for its thread pool at once, they queue
+ * for that pool and spin (measured: 12x slower than one thread). OpenBLAS keeps a product of
  * m*n*k <= 65536 * GEMM_MULTITHREAD_THRESHOLD (= 4, its default build)
  * multiply-adds on the calling thread (interface/gemm.c), so ae_sgemm_split
  * issues ae_sgemm in pieces no larger than that. A build with another

@@ -4,10 +4,11 @@
  * float32 buffer of shape (B, C, H, W) (NCHW); a layer's per-sample shape is
  * an ae_shape without the batch dimension. Dense activations are rank 1, (B, N).
  *
- * Every layer kind is an ae_layer_ops table (a small vtable); adding conv2d,
- * maxpool, upsample, conv2d_transpose, flatten or reshape means writing one
- * file with its table and listing it in spec.c. The model (model.c) owns the
- * parameter, gradient and activation buffers and hands each layer views. */
+ * Every layer kind is an ae_layer_ops table (a small vtable) in a file of its
+ * own (dense.c, conv2d.c, conv2d_transpose.c, maxpool2d.c, upsample2d.c,
+ * reshape.c for flatten and reshape), listed in spec.c; a new kind adds one
+ * more. The model (model.c) owns the parameter, gradient and activation
+ * buffers and hands each layer views. */
 #ifndef AE_NN_LAYER_H
 #define AE_NN_LAYER_H
 

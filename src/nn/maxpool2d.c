@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "layer.h"
+#include "workers.h"
 
 static int maxpool_parse(ae_layer *l, int ntok, char *const *tok, char *msg, size_t msgn)
 {
@@ -110,22 +111,68 @@ static inline size_t winner(const float *plane, int W, int ya, int yb, int xa, i
         }                                                                                                              \
     } while (0)
 
-/* Planes are independent: threads pay on big batches, unless OpenBLAS's
- * pool is in use (layer.h). */
+/* Planes are independent: the model's threads share them on big batches. */
 #define PAR_MIN_FLOATS ((size_t)1 << 18)
+#define PAR_CHUNKS 16
 
-static void maxpool_forward(ae_layer *l, const float *in, float *out, int B)
+typedef struct {
+    const ae_layer *l;
+    const float *in;
+    float *out;
+    const float *dout;
+    float *din;
+    int planes, chunks;
+} pool_job;
+
+static void forward_chunk(void *arg, int c, int thread)
 {
+    (void)thread;
+    const pool_job *j = arg;
+    const ae_layer *l = j->l;
     const size_t HW = (size_t)l->in.dim[1] * l->in.dim[2], P = (size_t)l->out.dim[1] * l->out.dim[2];
-    const int planes = B * l->in.dim[0];
-#pragma omp parallel for schedule(static) if (!l->blas_threads && (size_t)planes * HW >= PAR_MIN_FLOATS)
-    for (int pi = 0; pi < planes; pi++) {
-        const float *plane = in + (size_t)pi * HW; /* (H, W) */
-        float *o = out + (size_t)pi * P;           /* (OH, OW) */
+    const int p0 = (int)((long)j->planes * c / j->chunks), p1 = (int)((long)j->planes * (c + 1) / j->chunks);
+    for (int pi = p0; pi < p1; pi++) {
+        const float *plane = j->in + (size_t)pi * HW; /* (H, W) */
+        float *o = j->out + (size_t)pi * P;           /* (OH, OW) */
 #define TAKE(oi, ii) o[oi] = plane[ii]
         FOR_EACH_WINNER(l, plane, TAKE);
 #undef TAKE
     }
+}
+
+static void backward_chunk(void *arg, int c, int thread)
+{
+    (void)thread;
+    const pool_job *j = arg;
+    const ae_layer *l = j->l;
+    const size_t HW = (size_t)l->in.dim[1] * l->in.dim[2], P = (size_t)l->out.dim[1] * l->out.dim[2];
+    const int p0 = (int)((long)j->planes * c / j->chunks), p1 = (int)((long)j->planes * (c + 1) / j->chunks);
+    for (int pi = p0; pi < p1; pi++) {
+        const float *plane = j->in + (size_t)pi * HW; /* (H, W) */
+        const float *d = j->dout + (size_t)pi * P;    /* (OH, OW) */
+        float *g = j->din + (size_t)pi * HW;          /* (H, W) */
+        memset(g, 0, HW * sizeof *g);
+        /* overlapping windows (stride < size) may pick one input twice: add */
+#define ROUTE(oi, ii) g[ii] += d[oi]
+        FOR_EACH_WINNER(l, plane, ROUTE);
+#undef ROUTE
+    }
+}
+
+static pool_job make_job(const ae_layer *l, int B)
+{
+    pool_job j = {.l = l, .planes = B * l->in.dim[0], .chunks = 1};
+    if (l->workers && (size_t)j.planes * l->in.dim[1] * l->in.dim[2] >= PAR_MIN_FLOATS)
+        j.chunks = j.planes < PAR_CHUNKS ? j.planes : PAR_CHUNKS;
+    return j;
+}
+
+static void maxpool_forward(ae_layer *l, const float *in, float *out, int B)
+{
+    pool_job j = make_job(l, B);
+    j.in = in;
+    j.out = out;
+    ae_workers_run(l->workers, j.chunks, forward_chunk, &j);
 }
 
 static void maxpool_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B, int flags)
@@ -133,19 +180,11 @@ static void maxpool_backward(ae_layer *l, const float *in, const float *out, flo
     (void)out;
     (void)flags;
     if (!din) return;
-    const size_t HW = (size_t)l->in.dim[1] * l->in.dim[2], P = (size_t)l->out.dim[1] * l->out.dim[2];
-    const int planes = B * l->in.dim[0];
-#pragma omp parallel for schedule(static) if (!l->blas_threads && (size_t)planes * HW >= PAR_MIN_FLOATS)
-    for (int pi = 0; pi < planes; pi++) {
-        const float *plane = in + (size_t)pi * HW; /* (H, W) */
-        const float *d = dout + (size_t)pi * P;    /* (OH, OW) */
-        float *g = din + (size_t)pi * HW;          /* (H, W) */
-        memset(g, 0, HW * sizeof *g);
-        /* overlapping windows (stride < size) may pick one input twice: add */
-#define ROUTE(oi, ii) g[ii] += d[oi]
-        FOR_EACH_WINNER(l, plane, ROUTE);
-#undef ROUTE
-    }
+    pool_job j = make_job(l, B);
+    j.in = in;
+    j.dout = dout;
+    j.din = din;
+    ae_workers_run(l->workers, j.chunks, backward_chunk, &j);
 }
 
 const ae_layer_ops ae_maxpool2d_ops = {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "layer.h"
+#include "workers.h"
 
 #define UPSAMPLE_MAX_EXTENT (1 << 16)
 
@@ -55,26 +56,72 @@ static void up_init(ae_layer *l, ae_init_kind kind, ae_rng *rng)
     (void)rng;
 }
 
-/* Planes are independent: threads pay on big batches, unless OpenBLAS's
- * pool is in use (layer.h). */
+/* Planes are independent: the model's threads share them on big batches. */
 #define PAR_MIN_FLOATS ((size_t)1 << 18)
+#define PAR_CHUNKS 16
 
-static void up_forward(ae_layer *l, const float *in, float *out, int B)
+typedef struct {
+    const ae_layer *l;
+    const float *in;
+    float *out;
+    const float *dout;
+    float *din;
+    int planes, chunks;
+} up_job;
+
+static void forward_chunk(void *arg, int c, int thread)
 {
-    const int f = l->cfg.up.factor, H = l->in.dim[1], W = l->in.dim[2], OW = W * f;
-    const int planes = B * l->in.dim[0];
+    (void)thread;
+    const up_job *j = arg;
+    const int f = j->l->cfg.up.factor, H = j->l->in.dim[1], W = j->l->in.dim[2], OW = W * f;
     const size_t HW = (size_t)H * W, OHW = HW * f * f;
-#pragma omp parallel for schedule(static) if (!l->blas_threads && (size_t)planes * OHW >= PAR_MIN_FLOATS)
-    for (int pi = 0; pi < planes; pi++) {
-        const float *src = in + (size_t)pi * HW; /* (H, W) */
-        float *dst = out + (size_t)pi * OHW;     /* (H f, W f) */
+    const int p0 = (int)((long)j->planes * c / j->chunks), p1 = (int)((long)j->planes * (c + 1) / j->chunks);
+    for (int pi = p0; pi < p1; pi++) {
+        const float *src = j->in + (size_t)pi * HW; /* (H, W) */
+        float *dst = j->out + (size_t)pi * OHW;     /* (H f, W f) */
         for (int y = 0; y < H; y++) {
             float *row = dst + (size_t)y * f * OW; /* first of the f copies */
             for (int x = 0; x < W; x++)
-                for (int j = 0; j < f; j++) row[x * f + j] = src[(size_t)y * W + x];
+                for (int k = 0; k < f; k++) row[x * f + k] = src[(size_t)y * W + x];
             for (int i = 1; i < f; i++) memcpy(row + (size_t)i * OW, row, (size_t)OW * sizeof *row);
         }
     }
+}
+
+static void backward_chunk(void *arg, int c, int thread)
+{
+    (void)thread;
+    const up_job *j = arg;
+    const int f = j->l->cfg.up.factor, H = j->l->in.dim[1], W = j->l->in.dim[2], OW = W * f;
+    const size_t HW = (size_t)H * W, OHW = HW * f * f;
+    const int p0 = (int)((long)j->planes * c / j->chunks), p1 = (int)((long)j->planes * (c + 1) / j->chunks);
+    for (int pi = p0; pi < p1; pi++) {
+        const float *d = j->dout + (size_t)pi * OHW; /* (H f, W f) */
+        float *g = j->din + (size_t)pi * HW;         /* (H, W) */
+        for (int y = 0; y < H; y++)
+            for (int x = 0; x < W; x++) {
+                float s = 0.0f;
+                for (int i = 0; i < f; i++)
+                    for (int k = 0; k < f; k++) s += d[((size_t)y * f + i) * OW + (size_t)x * f + k];
+                g[(size_t)y * W + x] = s;
+            }
+    }
+}
+
+static up_job make_job(const ae_layer *l, int B)
+{
+    up_job j = {.l = l, .planes = B * l->in.dim[0], .chunks = 1};
+    if (l->workers && (size_t)j.planes * ae_shape_size(l->out) / l->out.dim[0] >= PAR_MIN_FLOATS)
+        j.chunks = j.planes < PAR_CHUNKS ? j.planes : PAR_CHUNKS;
+    return j;
+}
+
+static void up_forward(ae_layer *l, const float *in, float *out, int B)
+{
+    up_job j = make_job(l, B);
+    j.in = in;
+    j.out = out;
+    ae_workers_run(l->workers, j.chunks, forward_chunk, &j);
 }
 
 static void up_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B, int flags)
@@ -83,21 +130,10 @@ static void up_backward(ae_layer *l, const float *in, const float *out, float *d
     (void)out;
     (void)flags;
     if (!din) return;
-    const int f = l->cfg.up.factor, H = l->in.dim[1], W = l->in.dim[2], OW = W * f;
-    const int planes = B * l->in.dim[0];
-    const size_t HW = (size_t)H * W, OHW = HW * f * f;
-#pragma omp parallel for schedule(static) if (!l->blas_threads && (size_t)planes * OHW >= PAR_MIN_FLOATS)
-    for (int pi = 0; pi < planes; pi++) {
-        const float *d = dout + (size_t)pi * OHW; /* (H f, W f) */
-        float *g = din + (size_t)pi * HW;         /* (H, W) */
-        for (int y = 0; y < H; y++)
-            for (int x = 0; x < W; x++) {
-                float s = 0.0f;
-                for (int i = 0; i < f; i++)
-                    for (int j = 0; j < f; j++) s += d[((size_t)y * f + i) * OW + (size_t)x * f + j];
-                g[(size_t)y * W + x] = s;
-            }
-    }
+    up_job j = make_job(l, B);
+    j.dout = dout;
+    j.din = din;
+    ae_workers_run(l->workers, j.chunks, backward_chunk, &j);
 }
 
 const ae_layer_ops ae_upsample2d_ops = {

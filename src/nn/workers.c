@@ -20,7 +20,7 @@ typedef struct {
 
 struct ae_workers {
     int threads;
-    pthread_t *tid; /* (threads - 1) */
+    pthread_t *tid;  /* (threads - 1) */
     helper *helpers; /* (threads - 1) */
     /* The current job: its number, its chunk count and the next chunk to
      * claim, packed as gen << 32 | n << 16 | next so that a claim checks all
@@ -54,8 +54,7 @@ static bool try_claim(struct ae_workers *w, uint32_t gen, int *chunk)
     for (;;) {
         const int n = (int)(c >> 16 & 0xffff), next = (int)(c & 0xffff);
         if (gen_of(c) != gen || next >= n) return false;
-        if (atomic_compare_exchange_weak_explicit(&w->claim, &c, c + 1, memory_order_acq_rel,
-                                                  memory_order_acquire)) {
+        if (atomic_compare_exchange_weak_explicit(&w->claim, &c, c + 1, memory_order_acq_rel, memory_order_acquire)) {
             *chunk = next;
             return true;
         }
@@ -162,7 +161,7 @@ int ae_workers_threads(const ae_workers *w) { return w ? w->threads : 1; }
 void ae_workers_run(ae_workers *w, int n, void (*fn)(void *arg, int chunk, int thread), void *arg)
 {
     if (n <= 0) return;
-    if (!w || w->threads == 1 || n == 1) {
+    if (!w || w->threads == 1 || n == 1 || n > AE_WORKERS_MAX_CHUNKS) { /* the last: more than a claim word holds */
         for (int i = 0; i < n; i++) fn(arg, i, 0);
         return;
     }

@@ -68,5 +68,10 @@ head -c 2000 "$T/m.aenn" > "$T/trunc.aenn"
 expect_error "truncated model file" 'trunc\.aenn' "$T/Zt.npy" -- "$AECLUST" embed --model "$T/trunc.aenn" --input "$T/X.npy" --out "$T/Zt.npy"
 printf 'not a model at all' > "$T/junk.aenn"
 expect_error "not a model file" 'junk\.aenn' "$T/Zj.npy" -- "$AECLUST" embed --model "$T/junk.aenn" --input "$T/X.npy" --out "$T/Zj.npy"
+# divergence: plain SGD with a huge step and a linear output blows up in the first epoch
+err=$("$AECLUST" train $E --input "$T/X.npy" --model "$T/div.aenn" --set train.optimizer=sgd --set train.lr=50 \
+      --set "model.decoder=dense 64 relu, dense 128 relu, dense 784 linear" --set train.epochs=3 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && printf '%s' "$err" | tail -n 1 | grep -qE 'diverged at epoch 1, batch [0-9]+ \(loss = (nan|inf)' && [ ! -e "$T/div.aenn" ] \
+  && ok "divergence stops training with epoch and batch" || not_ok "divergence stops training with epoch and batch" "rc $rc: $err"
 expect_error "run: code space without a model" 'space.*model' "$T/r1" -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/r1" --set cluster.space=code
 finish

@@ -7,7 +7,8 @@ dyadic rational computed in double from splitmix64 hashes, then rounded to float
 sides hold bit-identical inputs. Inertias are recomputed in float64 from scikit-learn's labels
 and centres (its own inertia_ is summed in float32).
 
-usage: /usr/bin/python3 tests/ref/kmeans_golden.py [DATA_DIR]      (default: ./data)
+usage: /usr/bin/python3 tests/ref/kmeans_golden.py [DATA_DIR] > out    (default: ./data)
+then paste `out` over the golden block at the top of tests/test_kmeans.c.
 """
 import gzip
 import os
