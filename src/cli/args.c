@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static cli_opt *find(cli_command *cmd, const char *name, size_t len)
 {
@@ -156,4 +158,35 @@ int cli_require(cli_command *cmd, const char *name)
     cli_opt *o = cli_get(cmd, name);
     if (o->given) return 0;
     return cli_fail("%s: missing option --%s %s", cmd->name, name, o->metavar ? o->metavar : "");
+}
+
+int cli_check_outputs(const char *cmd, const char *const *paths, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!paths[i]) continue;
+        for (int j = 0; j < i; j++)
+            if (paths[j] && !strcmp(paths[i], paths[j]))
+                return cli_fail("%s: %s is named for two outputs", cmd, paths[i]);
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", paths[i]);
+        char *slash = strrchr(dir, '/');
+        if (!slash)
+            strcpy(dir, ".");
+        else if (slash == dir)
+            dir[1] = '\0';
+        else
+            *slash = '\0';
+        struct stat sb;
+        if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+            return cli_fail("%s: cannot write: folder %s does not exist", paths[i], dir);
+        if (access(dir, W_OK) != 0) return cli_fail("%s: cannot write: folder %s is not writable", paths[i], dir);
+        if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) return cli_fail("%s: is a folder", paths[i]);
+    }
+    return 0;
+}
+
+void cli_remove_outputs(const char *const *paths, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (paths[i]) unlink(paths[i]);
 }

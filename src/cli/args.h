@@ -49,6 +49,14 @@ int cli_u64(const cli_opt *o, uint64_t *out, char *err, size_t n);
 /* Prints "aeclust: MSG" on stderr and returns the exit status for bad input (2). */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Fails like cli_fail unless the folder of each output path exists and is
+ * writable, so a command with several outputs can check them all before it
+ * starts (and so writes all of them or none). NULL paths are skipped. */
+int cli_check_outputs(const char *cmd, const char *const *paths, int n);
+
+/* Removes the outputs already written by a command that failed part-way. */
+void cli_remove_outputs(const char *const *paths, int n);
+
 /* Requires option `name` to be given; else fails like cli_fail. Returns 0 or 2. */
 int cli_require(cli_command *cmd, const char *name);
 

@@ -1,4 +1,3 @@
-#include <string.h>
 
 #include "aeclust/data.h"
 #include "aeclust/npy.h"
@@ -26,13 +25,16 @@ int cmd_export(int argc, char **argv)
     ae_error err = {0};
     ae_dataset d = {0};
     const char *x_path = cli_get(&cmd, "x")->value, *y_path = cli_get(&cmd, "y")->value;
-    if (y_path && !strcmp(x_path, y_path)) return cli_fail("export: --x and --y name the same file %s", x_path);
+    const char *outputs[] = {x_path, y_path};
+    if ((rc = cli_check_outputs("export", outputs, 2))) return rc;
     if (ae_dataset_load(cli_get(&cmd, "dataset")->value, cli_get(&cmd, "split")->value,
                         cli_get(&cmd, "data-dir")->value, &d, &err))
         return cli_report(&err);
     rc = 0;
-    if (ae_npy_write_matrix(x_path, &d.x, &err) || (y_path && ae_npy_write_labels(y_path, &d.y, &err)))
+    if (ae_npy_write_matrix(x_path, &d.x, &err) || (y_path && ae_npy_write_labels(y_path, &d.y, &err))) {
+        cli_remove_outputs(outputs, 2);
         rc = cli_report(&err);
+    }
     else
         printf("wrote %zu x %zu images to %s%s%s\n", d.x.rows, d.x.cols, x_path, y_path ? " and labels to " : "",
                y_path ? y_path : "");

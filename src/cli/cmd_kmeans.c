@@ -44,6 +44,8 @@ int cmd_kmeans(int argc, char **argv)
     ae_matrix x = {0};
     ae_kmeans_result km = {0};
     const char *in = cli_get(&cmd, "input")->value, *centroids = cli_get(&cmd, "centroids")->value;
+    const char *outputs[] = {cli_get(&cmd, "out")->value, centroids};
+    if ((rc = cli_check_outputs("kmeans", outputs, 2))) return rc;
     if (ae_matrix_load(in, &x, &err)) return cli_report(&err);
     if (ae_kmeans_fit(&x, &ko, &km, &err)) {
         ae_matrix_free(&x);
@@ -51,9 +53,11 @@ int cmd_kmeans(int argc, char **argv)
         return cli_fail("%s: %s", in, err.msg);
     }
     rc = 0;
-    if (ae_npy_write_labels(cli_get(&cmd, "out")->value, &km.labels, &err) ||
-        (centroids && ae_npy_write_matrix(centroids, &km.centroids, &err)))
+    if (ae_npy_write_labels(outputs[0], &km.labels, &err) ||
+        (centroids && ae_npy_write_matrix(centroids, &km.centroids, &err))) {
+        cli_remove_outputs(outputs, 2);
         rc = cli_report(&err);
+    }
     else
         printf("k-means: %zu points, k = %d, inertia %.6g, %d iterations\n", x.rows, ko.k, km.inertia, km.n_iter);
     ae_kmeans_result_free(&km);

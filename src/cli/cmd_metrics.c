@@ -70,7 +70,7 @@ int cmd_metrics(int argc, char **argv)
             goto done;
         }
     }
-    if (ae_score_labels(y.data, p.data, y.n, &s, &err) || ae_contingency_build(y.data, p.data, y.n, &c, &err)) {
+    if (ae_contingency_build(y.data, p.data, y.n, &c, &err) || ae_score_contingency(&c, &s, &err)) {
         cli_fail("%s, %s: %s", true_path, pred_path, err.msg);
         goto done;
     }

@@ -8,12 +8,6 @@
 #include "commands.h"
 #include "progress.h"
 
-static void log_line(void *user, const char *line)
-{
-    (void)user; /* the progress state: nothing to update for a plain line */
-    fprintf(stderr, "%s\n", line);
-}
-
 int cmd_run(int argc, char **argv)
 {
     cli_opt opts[] = {
@@ -39,7 +33,7 @@ int cmd_run(int argc, char **argv)
 
     cli_progress_state ps;
     cli_progress_init(&ps);
-    ae_run_opts ro = {.data_dir = cli_get(&cmd, "data-dir")->value, .log = log_line, .progress = cli_progress,
+    ae_run_opts ro = {.data_dir = cli_get(&cmd, "data-dir")->value, .log = cli_log_line, .progress = cli_progress,
                       .user = &ps};
     if (cli_get(&cmd, "out")->given) ro.out_dir = cli_get(&cmd, "out")->value;
     if (cli_get(&cmd, "quiet")->given) ro.log = NULL, ro.progress = NULL;

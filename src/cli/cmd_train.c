@@ -7,18 +7,12 @@
 #include "commands.h"
 #include "progress.h"
 
-static void log_line(void *user, const char *line)
-{
-    (void)user;
-    fprintf(stderr, "%s\n", line);
-}
-
 int cmd_train(int argc, char **argv)
 {
     cli_opt opts[] = {
         {.name = "model", .metavar = "FILE", .help = "where the trained model goes (required)"},
         {.name = "history", .metavar = "FILE", .help = "loss per epoch as CSV"},
-        {.name = "input", .metavar = "FILE", .help = "train on this matrix (.npy or IDX) instead of data.train"},
+        {.name = "input", .metavar = "FILE", .help = "train on this matrix (.npy or IDX) instead of data.train (no validation)"},
         {.name = "seed", .metavar = "N", .help = "seed (same as --set experiment.seed=N)"},
         {.name = "set", .metavar = "SECTION.KEY=VALUE", .help = "override a setting of the file", .multi = 1},
         {.name = "data-dir", .metavar = "DIR", .help = "data folder"},
@@ -35,11 +29,13 @@ int cmd_train(int argc, char **argv)
     if ((rc = cli_require(&cmd, "model"))) return rc;
     const char *model_path = cli_get(&cmd, "model")->value, *hist_path = cli_get(&cmd, "history")->value;
     const char *input = cli_get(&cmd, "input")->value;
+    const char *outputs[] = {model_path, hist_path};
+    if ((rc = cli_check_outputs("train", outputs, 2))) return rc;
 
     ae_config *cfg;
     if ((rc = cli_load_experiment(&cmd, pos[0], &cfg))) return rc;
     ae_error err = {0};
-    ae_dataset d = {0};
+    ae_dataset d = {0}, v = {0};
     ae_matrix x = {0};
     ae_model *m = NULL;
     ae_train_history h = {0};
@@ -50,11 +46,22 @@ int cmd_train(int argc, char **argv)
         cli_report(&err);
         goto done;
     }
+    const char *val = ae_config_str(cfg, "train", "validation");
+    /* the validation split belongs to the data set: a user's own --input has none */
+    if (!input && strcmp(val, "none") != 0 &&
+        ae_dataset_load(ae_config_str(cfg, "data", "dataset"), val, cli_get(&cmd, "data-dir")->value, &v, &err)) {
+        cli_report(&err);
+        goto done;
+    }
     cli_progress_state ps;
     cli_progress_init(&ps);
-    ae_run_opts ro = {.log = log_line, .progress = cli_progress, .user = &ps};
-    if (ae_experiment_train(cfg, input ? &x : &d.x, NULL, model_path, &ro, &m, &h, &err) ||
-        (hist_path && ae_train_history_write_csv(hist_path, &h, &err))) {
+    ae_run_opts ro = {.log = cli_log_line, .progress = cli_progress, .user = &ps};
+    if (ae_experiment_train(cfg, input ? &x : &d.x, v.x.rows ? &v.x : NULL, model_path, &ro, &m, &h, &err)) {
+        cli_report(&err); /* on divergence the last good epoch's model stays in place, as the message says */
+        goto done;
+    }
+    if (hist_path && ae_train_history_write_csv(hist_path, &h, &err)) {
+        cli_remove_outputs(outputs, 2);
         cli_report(&err);
         goto done;
     }
@@ -66,6 +73,7 @@ done:
     ae_model_free(m);
     ae_matrix_free(&x);
     ae_dataset_free(&d);
+    ae_dataset_free(&v);
     ae_config_free(cfg);
     return rc;
 }

@@ -1,5 +1,5 @@
-/* The aeclust subcommands. Each returns the process exit status:
- * 0 success, 2 bad input (one line on stderr), 1 an unexpected failure. */
+/* The aeclust subcommands. Each returns the process exit status: 0 on
+ * success, 2 on any failure (one line on stderr naming the file and problem). */
 #ifndef AE_CLI_COMMANDS_H
 #define AE_CLI_COMMANDS_H
 

@@ -56,7 +56,12 @@ int cli_load_experiment(cli_command *cmd, const char *path, ae_config **out)
     for (int i = 0; set && i < set->n_list; i++)
         if (ae_config_set(cfg, set->list[i], &err)) goto fail;
     if (seed && seed->given) {
-        char a[128];
+        char a[128], msg[256];
+        uint64_t value;
+        if (cli_u64(seed, &value, msg, sizeof msg)) {
+            ae_config_free(cfg);
+            return cli_fail("%s", msg);
+        }
         snprintf(a, sizeof a, "experiment.seed=%s", seed->value);
         if (ae_config_set(cfg, a, &err)) goto fail;
     }

@@ -43,3 +43,9 @@ void cli_progress(void *user, const ae_train_progress *p)
             p->batch, p->n_batches, p->loss, p->samples_per_s, left);
     fflush(stderr);
 }
+
+void cli_log_line(void *user, const char *line)
+{
+    (void)user;
+    fprintf(stderr, "%s\n", line);
+}

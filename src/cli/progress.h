@@ -14,4 +14,7 @@ void cli_progress_init(cli_progress_state *s);
 /* An ae_train_opts/ae_run_opts progress callback; user is a cli_progress_state. */
 void cli_progress(void *user, const ae_train_progress *p);
 
+/* An ae_run_opts log callback: the line on stderr (user is unused). */
+void cli_log_line(void *user, const char *line);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void afile_release(ae_afile *f)
@@ -31,6 +32,17 @@ ae_status ae_afile_open(ae_afile *f, const char *path, ae_error *err)
         int e = errno;
         afile_release(f);
         return ae_fail(err, AE_ERR_IO, "%s: cannot create: %s", path, strerror(e));
+    }
+    /* mkstemp makes the file owner-only; give it the permissions a plain
+     * fopen would, so outputs are as readable as any other file the user writes */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        int e = errno;
+        close(fd);
+        unlink(f->tmp_path);
+        afile_release(f);
+        return ae_fail(err, AE_ERR_IO, "%s: cannot set permissions: %s", path, strerror(e));
     }
     f->fp = fdopen(fd, "wb");
     if (!f->fp) {

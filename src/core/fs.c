@@ -71,19 +71,45 @@ static ae_status parent_of(const char *path, char *out, size_t n, ae_error *err)
     return AE_OK;
 }
 
-ae_status ae_stage_dir(const char *final, char *out, size_t n, ae_error *err)
+/* final without trailing slashes, into buf; an error for an empty path. */
+static ae_status clean_path(const char *final, char *buf, size_t n, ae_error *err)
 {
-    char parent[4096];
-    ae_status st = parent_of(final, parent, sizeof parent, err);
-    if (st || (st = ae_mkdir_p(parent, err))) return st;
-    if (snprintf(out, n, "%s.tmp.XXXXXX", final) >= (int)n)
-        return ae_fail(err, AE_ERR_ARG, "%s: path too long", final);
-    if (!mkdtemp(out)) return ae_fail(err, AE_ERR_IO, "%s: cannot create a folder next to it: %s", final, strerror(errno));
+    if (snprintf(buf, n, "%s", final) >= (int)n) return ae_fail(err, AE_ERR_ARG, "%s: path too long", final);
+    size_t len = strlen(buf);
+    while (len > 1 && buf[len - 1] == '/') buf[--len] = '\0';
+    if (len == 0) return ae_fail(err, AE_ERR_ARG, "empty output folder name");
+    if (!strcmp(buf, "/") || !strcmp(buf, ".") || !strcmp(buf, ".."))
+        return ae_fail(err, AE_ERR_ARG, "%s: cannot be replaced by a run folder", final);
     return AE_OK;
 }
 
-ae_status ae_stage_commit(const char *staging, const char *final, ae_error *err)
+ae_status ae_stage_dir(const char *final, char *out, size_t n, ae_error *err)
 {
+    char target[4096], parent[4096];
+    ae_status st = clean_path(final, target, sizeof target, err);
+    if (st || (st = parent_of(target, parent, sizeof parent, err)) || (st = ae_mkdir_p(parent, err))) return st;
+    struct stat sb;
+    if (lstat(target, &sb) == 0 && !S_ISDIR(sb.st_mode))
+        return ae_fail(err, AE_ERR_IO, "%s: exists and is not a folder", final);
+    if (snprintf(out, n, "%s.tmp.XXXXXX", target) >= (int)n)
+        return ae_fail(err, AE_ERR_ARG, "%s: path too long", final);
+    if (!mkdtemp(out)) return ae_fail(err, AE_ERR_IO, "%s: cannot create a folder next to it: %s", final, strerror(errno));
+    /* mkdtemp makes it owner-only; a finished run folder gets the usual permissions */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (chmod(out, 0777 & ~mask) != 0) {
+        int e = errno;
+        rmdir(out);
+        return ae_fail(err, AE_ERR_IO, "%s: cannot set permissions: %s", final, strerror(e));
+    }
+    return AE_OK;
+}
+
+ae_status ae_stage_commit(const char *staging, const char *final_path, ae_error *err)
+{
+    char final[4096];
+    ae_status rc = clean_path(final_path, final, sizeof final, err);
+    if (rc) return rc;
     struct stat st;
     char old[4096] = "";
     if (lstat(final, &st) == 0) {

@@ -24,8 +24,10 @@ ae_status ae_fail(ae_error *err, ae_status s, const char *fmt, ...)
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
         /* one line: the caller prints it as is */
+        /* one printable line: bytes quoted from a bad file must not reach a
+         * terminal as control sequences */
         for (char *c = err->msg; *c; c++)
-            if (*c == '\n' || *c == '\r') *c = ' ';
+            if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f) *c = (*c == '\n' || *c == '\r') ? ' ' : '?';
         err->status = s;
     }
     return s;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "aeclust/data.h"
 #include "aeclust/npy.h"
@@ -15,11 +16,16 @@ static ae_status sniff(const char *path, file_format *fmt, ae_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return ae_fail(err, AE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || S_ISDIR(sb.st_mode)) {
+        fclose(f);
+        return ae_fail(err, AE_ERR_IO, "%s: is a folder, not a file", path);
+    }
     unsigned char b[AE_NPY_MAGIC_LEN];
     size_t got = fread(b, 1, sizeof b, f);
     int failed = ferror(f);
     fclose(f);
-    if (failed) return ae_fail(err, AE_ERR_IO, "%s: read failed", path);
+    if (failed) return ae_fail(err, AE_ERR_IO, "%s: read failed: %s", path, strerror(errno));
     if (got == 0) return ae_fail(err, AE_ERR_FORMAT, "%s: empty file", path);
     if (got == sizeof b && memcmp(b, AE_NPY_MAGIC, sizeof b) == 0)
         *fmt = FMT_NPY;

@@ -4,7 +4,7 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <ini.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +25,7 @@ typedef struct {
 
 struct ae_config {
     cfg_value v[64];
+    char path[ORIGIN_MAX]; /* the file it was loaded from, "" if none */
 };
 
 static int key_index(const char *section, const char *key)
@@ -173,61 +174,89 @@ ae_status ae_config_new(const char *name, ae_config **out, ae_error *err)
     return AE_OK;
 }
 
-typedef struct {
-    ae_config *c;
-    const char *path;
-    char first[AE_ERROR_MSG_MAX];
-    int seen[64];
-} load_state;
-
-static int on_entry(void *user, const char *section, const char *name, const char *value)
+/* Checks one "key = value" of [section] and stores it; on a problem writes it
+ * to why (without the location) and returns -1. */
+static int load_entry(ae_config *c, int *seen, const char *section, const char *key, const char *value, char *why,
+                      size_t n)
 {
-    load_state *s = user;
-    char why[256];
-    int i = key_index(section, name);
+    int i = key_index(section, key);
     if (i < 0) {
         if (!section_known(section))
-            snprintf(why, sizeof why, "unknown section [%s]", section);
+            snprintf(why, n, "unknown section [%s]", section);
         else
-            snprintf(why, sizeof why, "unknown key '%s' in [%s]", name, section);
-    } else if (s->seen[i]) {
-        snprintf(why, sizeof why, "key '%s' in [%s] given twice", name, section);
-    } else {
-        char problem[200];
-        if (parse_value(&ae_config_schema[i], value, &s->c->v[i], problem, sizeof problem) == 0) {
-            s->seen[i] = 1;
-            return 1;
-        }
-        snprintf(why, sizeof why, "%s.%s: %s", section, name, problem);
+            snprintf(why, n, "unknown key '%s' in [%s]", key, section);
+        return -1;
     }
-    if (!s->first[0]) snprintf(s->first, sizeof s->first, "%s", why);
+    if (seen[i]) {
+        snprintf(why, n, "key '%s' in [%s] given twice", key, section);
+        return -1;
+    }
+    char problem[200];
+    if (parse_value(&ae_config_schema[i], value, &c->v[i], problem, sizeof problem)) {
+        snprintf(why, n, "%s.%s: %s", section, key, problem);
+        return -1;
+    }
+    seen[i] = 1;
     return 0;
 }
 
-/* Stamps every value read from the file with its origin; the line is found by
- * scanning the file for the key, since inih reports only the first error line. */
-static void stamp_origins(ae_config *c, const char *path, const int *seen)
+/* Strips a comment: ';' or '#' at the start of the line or after whitespace. */
+static void strip_comment(char *p)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) return;
-    char line[1024], section[128] = "";
-    int no = 0;
-    while (fgets(line, sizeof line, f)) {
+    for (char *q = p; *q; q++)
+        if ((*q == ';' || *q == '#') && (q == p || q[-1] == ' ' || q[-1] == '\t')) {
+            *q = '\0';
+            return;
+        }
+}
+
+/* A plain line-by-line INI reader (sections, "key = value", comments), so that
+ * every error names its own line and lines may be as long as a layer list needs. */
+static ae_status parse_file(ae_config *c, FILE *f, const char *path, ae_error *err)
+{
+    char *line = NULL, section[64] = "", why[320];
+    size_t cap = 0;
+    int seen[64] = {0}, no = 0;
+    ae_status st = AE_OK;
+    while (st == AE_OK && getline(&line, &cap, f) != -1) {
         no++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (no == 1 && (unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB && (unsigned char)line[2] == 0xBF)
+            memmove(line, line + 3, strlen(line + 3) + 1); /* UTF-8 byte-order mark */
+        strip_comment(line);
         char *p = trim(line);
-        p[strcspn(p, "\r\n")] = '\0';
+        if (*p == '\0') continue;
         if (*p == '[') {
             char *e = strchr(p, ']');
-            if (e) snprintf(section, sizeof section, "%.*s", (int)(e - p - 1), p + 1);
+            if (!e || *trim(e + 1) != '\0' || e - p - 1 >= (long)sizeof section) {
+                st = ae_fail(err, AE_ERR_FORMAT, "%s:%d: malformed section header '%s'", path, no, p);
+                break;
+            }
+            *e = '\0';
+            snprintf(section, sizeof section, "%s", trim(p + 1));
+            if (!section_known(section)) st = ae_fail(err, AE_ERR_FORMAT, "%s:%d: unknown section [%s]", path, no, section);
             continue;
         }
         char *eq = strchr(p, '=');
-        if (!eq || *p == ';' || *p == '#') continue;
+        if (!eq) {
+            st = ae_fail(err, AE_ERR_FORMAT, "%s:%d: expected 'key = value', got '%.80s'", path, no, p);
+            break;
+        }
+        if (!section[0]) {
+            st = ae_fail(err, AE_ERR_FORMAT, "%s:%d: a key before any [section]", path, no);
+            break;
+        }
         *eq = '\0';
-        int i = key_index(section, trim(p));
-        if (i >= 0 && seen[i]) snprintf(c->v[i].origin, ORIGIN_MAX, "%.300s:%d", path, no);
+        char *key = trim(p), *value = trim(eq + 1);
+        if (load_entry(c, seen, section, key, value, why, sizeof why)) {
+            st = ae_fail(err, AE_ERR_FORMAT, "%s:%d: %s", path, no, why);
+            break;
+        }
+        snprintf(c->v[key_index(section, key)].origin, ORIGIN_MAX, "%.300s:%d", path, no);
     }
-    fclose(f);
+    if (st == AE_OK && ferror(f)) st = ae_fail(err, AE_ERR_IO, "%s: read failed: %s", path, strerror(errno));
+    free(line);
+    return st;
 }
 
 ae_status ae_config_load(const char *path, ae_config **out, ae_error *err)
@@ -240,23 +269,25 @@ ae_status ae_config_load(const char *path, ae_config **out, ae_error *err)
     size_t len = strlen(name);
     if (len > 4 && strcmp(name + len - 4, ".ini") == 0) name[len - 4] = '\0';
 
+    FILE *f = fopen(path, "r");
+    if (!f) return ae_fail(err, AE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fclose(f);
+        return ae_fail(err, AE_ERR_IO, "%s: not a regular file", path);
+    }
     ae_config *c;
     ae_status st = ae_config_new(name, &c, err);
-    if (st) return st;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        ae_config_free(c);
-        return ae_fail(err, AE_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (!st) {
+        snprintf(c->path, sizeof c->path, "%s", path);
+        for (int i = 0; i < ae_config_schema_len; i++) snprintf(c->v[i].origin, ORIGIN_MAX, "%.300s", path);
+        st = parse_file(c, f, path, err);
     }
-    load_state s = {.c = c, .path = path};
-    int line = ini_parse_file(f, on_entry, &s);
     fclose(f);
-    if (line != 0) {
+    if (st) {
         ae_config_free(c);
-        if (line < 0) return ae_fail(err, AE_ERR_IO, "%s: cannot read", path);
-        return ae_fail(err, AE_ERR_FORMAT, "%s:%d: %s", path, line, s.first[0] ? s.first : "syntax error");
+        return st;
     }
-    stamp_origins(c, path, s.seen);
     *out = c;
     return AE_OK;
 }

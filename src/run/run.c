@@ -93,14 +93,19 @@ static ae_status prepare_fit_set(run_ctx *r, ae_error *err)
     uint64_t seed = (uint64_t)ae_config_int(r->cfg, "experiment", "seed");
     snprintf(r->fit_name, sizeof r->fit_name, "%s", name);
     if (per_class > 0) {
-        if ((st = ae_dataset_take_per_class(d, (size_t)per_class, seed, &r->fit_subset, err))) return st;
+        if ((st = ae_dataset_take_per_class(d, (size_t)per_class, seed, &r->fit_subset, err))) {
+            char why[AE_ERROR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", err ? err->msg : "");
+            return ae_fail(err, st, "%s: data.fit_per_class = %ld: %s", ae_config_origin(r->cfg, "data", "fit_per_class"),
+                           per_class, why);
+        }
         snprintf(r->fit_name, sizeof r->fit_name, "%s-%ld-per-class", name, per_class);
         d = &r->fit_subset;
     }
     if (limit > 0) {
         if ((size_t)limit > d->x.rows)
-            return ae_fail(err, AE_ERR_ARG, "data.fit_limit = %ld is larger than the %zu images of %s", limit,
-                           d->x.rows, r->fit_name);
+            return ae_fail(err, AE_ERR_ARG, "%s: data.fit_limit = %ld is larger than the %zu images of %s",
+                           ae_config_origin(r->cfg, "data", "fit_limit"), limit, d->x.rows, r->fit_name);
         ae_dataset first;
         if ((st = ae_dataset_take_first(d, (size_t)limit, &first, err))) return st;
         ae_dataset_free(&r->fit_subset);
@@ -110,6 +115,10 @@ static ae_status prepare_fit_set(run_ctx *r, ae_error *err)
         d = &r->fit_subset;
     }
     r->fit = d;
+    long k = ae_config_int(r->cfg, "cluster", "k");
+    if ((size_t)k > d->x.rows)
+        return ae_fail(err, AE_ERR_ARG, "%s: cluster.k = %ld is larger than the %zu images of %s",
+                       ae_config_origin(r->cfg, "cluster", "k"), k, d->x.rows, r->fit_name);
     return AE_OK;
 }
 
@@ -158,8 +167,10 @@ static ae_status score(run_ctx *r, const char *clusterer, const char *space, con
     if (r->res->n_records >= AE_RUN_MAX_RECORDS) return ae_fail(err, AE_ERR_ARG, "too many results in one run");
     double t0 = now_s();
     ae_label_scores s;
-    ae_status st = ae_score_labels(d->y.data, pred->data, d->y.n, &s, err);
+    ae_contingency c;
+    ae_status st = ae_contingency_build(d->y.data, pred->data, d->y.n, &c, err);
     if (st) return st;
+    if ((st = ae_score_contingency(&c, &s, err))) goto done;
     ae_run_record *rec = &r->res->records[r->res->n_records];
     memset(rec, 0, sizeof *rec);
     snprintf(rec->clusterer, sizeof rec->clusterer, "%s", clusterer);
@@ -175,9 +186,9 @@ static ae_status score(run_ctx *r, const char *clusterer, const char *space, con
         uint64_t seed = (uint64_t)ae_config_int(r->cfg, "experiment", "seed");
         double tg = now_s();
         const ae_matrix *x;
-        if ((st = space_x(r, space, d, file_key, &x, err))) return st;
-        if ((st = ae_silhouette(x, pred->data, sample, seed, &rec->silhouette, err))) return st;
-        if ((st = ae_davies_bouldin(x, pred->data, &rec->davies_bouldin, err))) return st;
+        if ((st = space_x(r, space, d, file_key, &x, err))) goto done;
+        if ((st = ae_silhouette(x, pred->data, sample, seed, &rec->silhouette, err))) goto done;
+        if ((st = ae_davies_bouldin(x, pred->data, &rec->davies_bouldin, err))) goto done;
         rec->has_geometry = 1;
         add_time(r, "geometry", now_s() - tg);
     }
@@ -200,12 +211,9 @@ static ae_status score(run_ctx *r, const char *clusterer, const char *space, con
 
     char path[1400], file[256];
     snprintf(file, sizeof file, "pred_%s_%s_%s.npy", clusterer, space, file_key);
-    if ((st = stage_path(r, path, sizeof path, file, err)) || (st = ae_npy_write_labels(path, pred, err))) return st;
+    if ((st = stage_path(r, path, sizeof path, file, err)) || (st = ae_npy_write_labels(path, pred, err))) goto done;
     snprintf(file, sizeof file, "labels_%s.npy", file_key);
-    if ((st = stage_path(r, path, sizeof path, file, err)) || (st = ae_npy_write_labels(path, &d->y, err))) return st;
-
-    ae_contingency c;
-    if ((st = ae_contingency_build(d->y.data, pred->data, d->y.n, &c, err))) return st;
+    if ((st = stage_path(r, path, sizeof path, file, err)) || (st = ae_npy_write_labels(path, &d->y, err))) goto done;
     const char *title = "== %s on %s, %s split (n = %zu) ==\n";
     fprintf(r->makeup, title, clusterer, space, split_label, rec->n);
     fprintf(r->confusion, title, clusterer, space, split_label, rec->n);
@@ -213,10 +221,11 @@ static ae_status score(run_ctx *r, const char *clusterer, const char *space, con
     if (!st) st = ae_confusion_write(r->confusion, &c, r->class_names, r->n_class_names, err);
     fputc('\n', r->makeup);
     fputc('\n', r->confusion);
-    ae_contingency_free(&c);
     add_time(r, "score", now_s() - t0);
     say(r, "%s on %s, %s: ACC %.4f  NMI %.4f  ARI %.4f%s", clusterer, space, split_label, rec->acc, rec->nmi,
         rec->ari, geometry ? "  (+ silhouette, Davies-Bouldin)" : "");
+done:
+    ae_contingency_free(&c);
     return st;
 }
 
@@ -251,7 +260,9 @@ static ae_status run_kmeans(run_ctx *r, const char *space, ae_error *err)
         const char *s = ae_config_list_item(r->cfg, "data", "score", i);
         int is_fit = !strcmp(s, "fit") || (!strcmp(s, r->fit_name) && r->fit != &r->fit_subset);
         int geometry = ae_config_list_has(r->cfg, "eval", "geometry", s) ||
-                       (is_fit && ae_config_list_has(r->cfg, "eval", "geometry", "fit"));
+                       (is_fit && (ae_config_list_has(r->cfg, "eval", "geometry", "fit") ||
+                                   (r->fit != &r->fit_subset &&
+                                    ae_config_list_has(r->cfg, "eval", "geometry", r->fit_name))));
         if (is_fit) {
             if (scored_fit++) continue; /* "fit" and its split name are the same set */
             st = score(r, "kmeans", space, r->fit_name, "fit", r->fit, &km.labels, geometry, err);
@@ -434,6 +445,9 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
     memset(res, 0, sizeof *res);
     run_ctx r = {.cfg = cfg, .o = o, .res = res};
     const char *name = ae_config_str(cfg, "experiment", "name");
+    if (!o->out_dir && (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")))
+        return ae_fail(err, AE_ERR_ARG, "%s: experiment.name '%s' must be a plain name (it names the run folder)",
+                       ae_config_origin(cfg, "experiment", "name"), name);
     if (o->out_dir)
         snprintf(res->out_dir, sizeof res->out_dir, "%s", o->out_dir);
     else
@@ -458,8 +472,9 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
                      ae_config_origin(cfg, "cluster", "space"));
         goto done;
     }
-    if (has_model && (st = train_model(&r, err))) goto done;
+    /* the fit set first: a setting that does not fit the data fails before any training */
     if ((st = prepare_fit_set(&r, err))) goto done;
+    if (has_model && (st = train_model(&r, err))) goto done;
     int n_spaces = ae_config_list_len(cfg, "cluster", "space");
     int n_methods = ae_config_list_len(cfg, "cluster", "method");
     for (int sp = 0; sp < n_spaces && !st; sp++) {

@@ -48,7 +48,7 @@ grep -q '"space": "code"' "$T/run/metrics.json" && grep -q '"training"' "$T/run/
 # --- bad input ------------------------------------------------------------------------------
 expect_error "zero width" 'encoder.*(zero|width|0)' "$T/bad1.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad1.aenn" --set "model.encoder=dense 0 relu"
 expect_error "unknown activation" "rellu" "$T/bad2.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad2.aenn" --set "model.encoder=dense 128 rellu, dense 32"
-expect_error "empty encoder" "encoder" "$T/bad3.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad3.aenn" --set "model.encoder="
+expect_error "empty encoder" "^aeclust: --set: \[model\] needs both an encoder and a decoder" "$T/bad3.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad3.aenn" --set "model.encoder="
 expect_error "decoder width differs from the input" "784" "$T/bad4.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad4.aenn" --set "model.decoder=dense 64 relu, dense 780 sigmoid"
 expect_error "unknown layer kind" "dens" "$T/bad5.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad5.aenn" --set "model.encoder=dens 128 relu"
 expect_error "learning rate 0" "train\.lr" "$T/bad6.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/bad6.aenn" --set train.lr=0
@@ -74,4 +74,8 @@ err=$("$AECLUST" train $E --input "$T/X.npy" --model "$T/div.aenn" --set train.o
 [ $rc -eq 2 ] && printf '%s' "$err" | tail -n 1 | grep -qE 'diverged at epoch 1, batch [0-9]+ \(loss = (nan|inf)' && [ ! -e "$T/div.aenn" ] \
   && ok "divergence stops training with epoch and batch" || not_ok "divergence stops training with epoch and batch" "rc $rc: $err"
 expect_error "run: code space without a model" 'space.*model' "$T/r1" -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/r1" --set cluster.space=code
+# several outputs: an unwritable --history is refused before any training
+expect_error "train: unwritable --history" 'nodir' "$T/mh.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/mh.aenn" --history "$T/nodir/h.csv" --set train.epochs=1
+# a setting that cannot fit the data fails before training
+expect_error "run: k larger than the fit set, before training" 'cluster\.k = 50 is larger' "$T/r2" -- "$AECLUST" run $E --out "$T/r2" --set data.fit_limit=20 --set cluster.k=50 --quiet
 finish

@@ -96,12 +96,12 @@ expect_error "NaN in a matrix" 'nan\.npy.*NaN' "$T/o.npy" -- "$AECLUST" kmeans -
 npy_f4 "$T/inf.npy" 3 2  0 0  1 inf  2 2
 expect_error "Inf in a matrix" 'inf\.npy.*Inf' "$T/o.npy" -- "$AECLUST" kmeans --input "$T/inf.npy" --k 2 --out "$T/o.npy"
 # k out of range
-expect_error "k = 0" '--k|k' "$T/o.npy" -- "$AECLUST" kmeans --input "$T/blobs.npy" --k 0 --out "$T/o.npy"
-expect_error "k > n" 'blobs\.npy.*(larger|k)' "$T/o.npy" -- "$AECLUST" kmeans --input "$T/blobs.npy" --k 10 --out "$T/o.npy"
+expect_error "k = 0" '--k: 0 is out of range' "$T/o.npy" -- "$AECLUST" kmeans --input "$T/blobs.npy" --k 0 --out "$T/o.npy"
+expect_error "k > n" 'blobs\.npy.*k = 10 is larger than the number of points \(9\)' "$T/o.npy" -- "$AECLUST" kmeans --input "$T/blobs.npy" --k 10 --out "$T/o.npy"
 expect_error "k not a number" "'three'" "$T/o.npy" -- "$AECLUST" kmeans --input "$T/blobs.npy" --k three --out "$T/o.npy"
 # label and prediction lengths differ
 npy_i4 "$T/short_y.npy" 1 2 3
-expect_error "labels of different lengths" 'short_y\.npy.*3.*9|9.*3' - -- "$AECLUST" metrics --true "$T/short_y.npy" --pred "$T/p.npy"
+expect_error "labels of different lengths" 'short_y\.npy has 3 labels but .*p\.npy has 9' - -- "$AECLUST" metrics --true "$T/short_y.npy" --pred "$T/p.npy"
 expect_error "x rows differ from labels" 'rows' - -- "$AECLUST" metrics --true "$T/t4.npy" --pred "$T/p4.npy" --x "$T/blobs.npy"
 npy_raw "$T/fl.npy" '<f8' '(3,)' 'pack("d<*", 0.5, 1, 2)'
 expect_error "non-integer labels" 'fl\.npy' - -- "$AECLUST" metrics --true "$T/fl.npy" --pred "$T/short_y.npy"
@@ -125,4 +125,31 @@ expect_error "--set bad value" "cluster.k=-3.*range" "$T/r7" -- "$AECLUST" run e
 expect_error "failed run leaves the old folder" 'fit_limit' - -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/run" --set data.fit_limit=70000 --quiet
 cmp -s "$T/run/pred_kmeans_pixels_test.npy" "$T/run2/pred_kmeans_pixels_test.npy" && ok "old run folder intact" || not_ok "old run folder intact"
 ls "$T" | grep -q 'run\.tmp\.' && not_ok "failed run leaves no staging folder" || ok "failed run leaves no staging folder"
+# several outputs: all or none
+expect_error "kmeans: unwritable --centroids leaves no --out" 'nodir' "$T/pc.npy" -- "$AECLUST" kmeans --input "$T/blobs.npy" --k 3 --out "$T/pc.npy" --centroids "$T/nodir/c.npy"
+expect_error "export: unwritable --y leaves no --x" 'nodir' "$T/xe.npy" -- "$AECLUST" export --split test --x "$T/xe.npy" --y "$T/nodir/y.npy"
+expect_error "export: --x and --y the same file" 'two outputs' "$T/same.npy" -- "$AECLUST" export --split test --x "$T/same.npy" --y "$T/same.npy"
+# folders where files belong
+expect_error "a folder as input" 'is a folder' "$T/o.npy" -- "$AECLUST" kmeans --input "$T" --k 2 --out "$T/o.npy"
+expect_error "a folder as experiment" 'not a regular file' - -- "$AECLUST" run "$T" --out "$T/r8"
+expect_error "--seed -1" "--seed: '-1'" "$T/r9" -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/r9" --seed -1
+# experiment files: long lines, comments, a missing '=' on its own line
+long=$(printf 'dense 8 relu, %.0s' $(seq 1 30))
+printf '[experiment]\ndescription = %s  ; a comment\n# another\n[cluster]\nk = 2\n' "$long" > "$T/long.ini"
+expect_ok "INI: long lines and comments" -- "$AECLUST" run "$T/long.ini" --out "$T/rl" --set data.fit_limit=200 --set data.score=fit --set cluster.n_init=1 --quiet
+printf '[cluster]\nk = 2\njunk line\nbogus = 1\n' > "$T/e5.ini"
+expect_error "INI line without '='" "e5\.ini:3: expected 'key = value'" - -- "$AECLUST" run "$T/e5.ini" --out "$T/r10"
+# run folders: a trailing slash, a re-run replacing the old folder, readable outputs, geometry on the fit split
+expect_ok "run --out with a trailing slash" -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/rs/" \
+  --set data.fit=test --set data.score=fit --set cluster.n_init=1 --set cluster.max_iter=20 --set eval.geometry=test --quiet
+grep -q '"silhouette"' "$T/rs/metrics.json" && ok "geometry named by the fit split's name" || not_ok "geometry named by the fit split's name"
+touch "$T/rs/stale-file"
+expect_ok "a re-run replaces the folder" -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/rs" \
+  --set data.fit=test --set data.fit_limit=300 --set data.score=fit --set cluster.n_init=1 --quiet
+[ ! -e "$T/rs/stale-file" ] && grep -q '"n": 300' "$T/rs/metrics.json" && ! ls "$T" | grep -q 'rs\.old\.' \
+  && ok "the replaced folder holds only the new run" || not_ok "the replaced folder holds only the new run"
+perms=$(umask 022; "$AECLUST" kmeans --input "$T/blobs.npy" --k 3 --out "$T/perm.npy" >/dev/null && stat -c %a "$T/perm.npy" "$T/rs")
+[ "$(echo $perms)" = "644 755" ] && ok "outputs get the usual permissions" || not_ok "outputs get the usual permissions" "$perms"
+printf 'x' > "$T/afile"
+expect_error "--out naming a file" 'afile: exists and is not a folder' - -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/afile"
 finish
