@@ -81,7 +81,8 @@ ae_status ae_score_labels(const int32_t *truth, const int32_t *pred, size_t n, a
  * scored (else AE_ERR_ARG); x has n = x->rows rows and pred n labels.
  * Memory O(n d), no n x n matrix; float32 GEMM for large inputs with pairs
  * prone to cancellation recomputed in double: within 1e-8 of scikit-learn's
- * float64 result on 10,000 x 784 pixels, ~1e-12 on small inputs. */
+ * float64 result on 10,000 x 784 pixels, ~1e-12 on small inputs. The last
+ * digits (~1e-10) depend on OpenBLAS's thread count: identical for a fixed one. */
 ae_status ae_silhouette(const ae_matrix *x, const int32_t *pred, size_t sample, uint64_t seed, double *out,
                         ae_error *err);
 
