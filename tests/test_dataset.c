@@ -331,6 +331,22 @@ static void test_take_per_class(void **state)
     ae_dataset_free(&d);
 }
 
+/* The first of each class, in data order: worked out from syn_lab by hand. */
+static void test_take_first_per_class(void **state)
+{
+    (void)state;
+    ae_dataset d, out;
+    ae_error err;
+    make_synthetic(&d, 22, 3, syn_lab);
+    assert_int_equal(ae_dataset_take_first_per_class(&d, 3, &out, &err), AE_OK);
+    const size_t want[9] = {0, 3, 4, 1, 5, 8, 2, 6, 10};
+    for (size_t r = 0; r < 9; r++) assert_int_equal(origin(&out, syn_lab, r), want[r]);
+    ae_dataset_free(&out);
+    check_error(ae_dataset_take_first_per_class(&d, 6, &out, &err), AE_ERR_ARG, &err, "take_per_class",
+                "class 2 has 5 examples, fewer than the 6 asked for");
+    ae_dataset_free(&d);
+}
+
 /* Without replacement and uniform: over many seeds every example of class 0
  * (10 of them, 5 drawn) is picked about half the time. */
 static void test_take_per_class_uniform(void **state)
@@ -552,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_class_names),
         cmocka_unit_test(test_take_first),
         cmocka_unit_test(test_take_per_class),
+        cmocka_unit_test(test_take_first_per_class),
         cmocka_unit_test(test_take_per_class_uniform),
         cmocka_unit_test(test_shuffle),
         cmocka_unit_test(test_concat),

@@ -352,6 +352,50 @@ static void test_denoising_bce_noshuffle(void **state)
     ae_matrix_free(&noisy);
 }
 
+/* before_epoch runs once before each epoch, sees the epoch number, may
+ * rewrite the input, and its error stops training after the epochs before it. */
+typedef struct {
+    int calls, last_epoch, fail_at;
+    ae_matrix *input;
+} epoch_hook;
+
+static ae_status hook_before_epoch(void *user, int epoch, ae_error *err)
+{
+    epoch_hook *h = user;
+    h->calls++;
+    h->last_epoch = epoch;
+    if (epoch == h->fail_at) return ae_fail(err, AE_ERR_ARG, "hook refused epoch %d", epoch);
+    for (size_t i = 0; i < h->input->rows * h->input->cols; i++) h->input->data[i] *= 0.5f;
+    return AE_OK;
+}
+
+static void test_before_epoch_hook(void **state)
+{
+    (void)state;
+    ae_matrix x = {0}, t = {0};
+    toy_data(&x, 128, 14);
+    toy_data(&t, 128, 14);
+    ae_model *m = toy_model(2);
+    ae_error err;
+    epoch_hook hk = {.fail_at = 3, .input = &x};
+    ae_train_opts o = ae_train_defaults();
+    o.epochs = 5;
+    o.batch_size = 32;
+    o.before_epoch = hook_before_epoch;
+    o.user = &hk;
+    ae_train_history h;
+    assert_int_equal(ae_train(m, &x, &t, &o, &h, &err), AE_ERR_ARG);
+    assert_string_equal(err.msg, "hook refused epoch 3");
+    assert_int_equal(hk.calls, 3);
+    assert_int_equal(h.n, 2);
+    /* two epochs rewrote the input: every value is a quarter of the target's */
+    assert_close(x.data[7], t.data[7] * 0.25f, 1e-7);
+    ae_train_history_free(&h);
+    ae_model_free(m);
+    ae_matrix_free(&x);
+    ae_matrix_free(&t);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -403,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_validation_history_progress),
         cmocka_unit_test(test_divergence_keeps_checkpoint),
         cmocka_unit_test(test_denoising_bce_noshuffle),
+        cmocka_unit_test(test_before_epoch_hook),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -70,6 +70,10 @@ ae_status ae_dataset_take_first(const ae_dataset *d, size_t n, ae_dataset *out, 
 ae_status ae_dataset_take_per_class(const ae_dataset *d, size_t per_class, uint64_t seed, ae_dataset *out,
                                     ae_error *err);
 
+/* out = the first per_class examples of every class in data order, grouped
+ * by class (seed 003's "first 100 of each digit"). */
+ae_status ae_dataset_take_first_per_class(const ae_dataset *d, size_t per_class, ae_dataset *out, ae_error *err);
+
 /* Shuffles d's examples (image rows with their labels) in place: example i
  * afterwards is example perm[i] before, perm being ae_rng_shuffle of 0..n-1
  * with a generator seeded with `seed`. Extra memory: one row and O(n). */

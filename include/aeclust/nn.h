@@ -151,7 +151,11 @@ typedef struct {
     /* Optional callback after every batch and once more at the end of every
      * epoch (end_of_epoch set, val_loss filled in). [NULL, NULL] */
     void (*progress)(void *user, const ae_train_progress *p);
-    void *user;
+    /* Optional hook before every epoch (1-based): it may rewrite the contents
+     * (not the shape) of the training input and target, e.g. to draw fresh
+     * noise; an error it returns stops training with that error. [NULL] */
+    ae_status (*before_epoch)(void *user, int epoch, ae_error *err);
+    void *user; /* given to progress and before_epoch */
 } ae_train_opts;
 
 ae_train_opts ae_train_defaults(void);

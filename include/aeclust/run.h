@@ -53,7 +53,7 @@ typedef struct {
 ae_status ae_experiment_model_new(const ae_config *c, int input_dim, ae_model **out, ae_error *err);
 
 /* Builds the autoencoder of an experiment's [model] section and trains it per
- * its [train] section on x (val_x, checkpoint and o's callbacks may be NULL;
+ * its [train] section (and [noise]: noisy input, clean target) on x (val_x, checkpoint and o's callbacks may be NULL;
  * the model is saved to checkpoint after every good epoch). On success *out
  * is the caller's (ae_model_free); h, if non-NULL, gets the history (free it
  * either way). */

@@ -68,8 +68,10 @@ static int cmp_size(const void *a, const void *b)
  * shuffle (per_class steps) of that class's indices in data set order; the
  * picked indices are then sorted, so within a class examples keep their
  * relative order in d. */
-ae_status ae_dataset_take_per_class(const ae_dataset *d, size_t per_class, uint64_t seed, ae_dataset *out,
-                                    ae_error *err)
+/* per_class examples of each class: drawn with the seed, or the first ones
+ * in data order when seed is NULL. */
+static ae_status take_per_class(const ae_dataset *d, size_t per_class, const uint64_t *seed, ae_dataset *out,
+                                ae_error *err)
 {
     memset(out, 0, sizeof *out);
     ae_status st = check_shapes(d, "take_per_class", err);
@@ -112,10 +114,10 @@ ae_status ae_dataset_take_per_class(const ae_dataset *d, size_t per_class, uint6
         order[start[c] + cursor[c]++] = i;
     }
     ae_rng rng;
-    ae_rng_seed(&rng, seed);
+    ae_rng_seed(&rng, seed ? *seed : 0);
     for (int c = 0; c < k; c++) {
         size_t *b = order + start[c], m = start[c + 1] - start[c];
-        for (size_t i = 0; i < per_class; i++) {
+        for (size_t i = 0; seed && i < per_class; i++) {
             size_t j = i + (size_t)ae_rng_below(&rng, m - i);
             size_t t = b[i];
             b[i] = b[j];
@@ -136,6 +138,17 @@ done:
 /* Example i afterwards is example perm[i] before, perm being ae_rng_shuffle
  * of 0..n-1 with a generator seeded with `seed`. The permutation is applied
  * cycle by cycle, so the only extra memory is one row and O(n) indices. */
+ae_status ae_dataset_take_per_class(const ae_dataset *d, size_t per_class, uint64_t seed, ae_dataset *out,
+                                    ae_error *err)
+{
+    return take_per_class(d, per_class, &seed, out, err);
+}
+
+ae_status ae_dataset_take_first_per_class(const ae_dataset *d, size_t per_class, ae_dataset *out, ae_error *err)
+{
+    return take_per_class(d, per_class, NULL, out, err);
+}
+
 ae_status ae_dataset_shuffle(ae_dataset *d, uint64_t seed, ae_error *err)
 {
     ae_status st = check_shapes(d, "shuffle", err);

@@ -214,6 +214,7 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
 
     for (int e = 1; e <= o->epochs && !st; e++) {
         const double t_epoch = now_s();
+        if (o->before_epoch && (st = o->before_epoch(o->user, e, err))) break;
         if (o->shuffle) ae_rng_shuffle(&rng, w.idx, n);
         double run_sum = 0.0; /* sum over batches of batch mean loss * rows */
         size_t seen = 0;

@@ -19,6 +19,8 @@ const cfg_key ae_config_schema[] = {
     {"data", "fit_limit", CFG_INT, "0", INTS(0, INT_MAX), NULL, "fit on the first N images only (0: all)"},
     {"data", "fit_per_class", CFG_INT, "0", INTS(0, INT_MAX), NULL,
      "fit on N images of each class, drawn with the seed (0: all)"},
+    {"data", "fit_pick", CFG_ENUM, "random", NOLIM, "random|first",
+     "fit_per_class draws its images with the seed (random) or takes the first of each class"},
     {"data", "score", CFG_LIST, "fit", NOLIM, "fit|train|test|all",
      "splits scored: 'fit' is the fitted set itself, others are assigned with predict"},
 
@@ -41,6 +43,13 @@ const cfg_key ae_config_schema[] = {
     {"train", "loss", CFG_ENUM, "mse", NOLIM, "mse|bce", "reconstruction loss (mean over all elements)"},
     {"train", "shuffle", CFG_BOOL, "yes", NOLIM, NULL, "reshuffle the rows every epoch"},
     {"train", "validation", CFG_ENUM, "none", NOLIM, "none|train|test|all", "split scored with the loss every epoch"},
+
+    {"noise", "kind", CFG_ENUM, "none", NOLIM, "none|gaussian|salt_pepper|random_shades",
+     "noise on the autoencoder's input (a denoising AE learns to give back the clean image)"},
+    {"noise", "amount", CFG_DOUBLE, "0.2", 0, 1e6, NULL,
+     "gaussian: f in clip(x + f N(0,1), 0, 1); salt_pepper, random_shades: the fraction of pixels"},
+    {"noise", "fresh", CFG_BOOL, "no", NOLIM, NULL, "draw new noise every epoch (no: once per image)"},
+    {"noise", "cluster_on", CFG_ENUM, "noisy", NOLIM, "noisy|clean", "cluster the codes of the noisy or the clean images"},
 
     {"cluster", "method", CFG_LIST, "kmeans", NOLIM, "kmeans", "clusterers to run"},
     {"cluster", "space", CFG_LIST, "auto", NOLIM, "auto|pixels|code",

@@ -11,6 +11,8 @@
 #include "aeclust/kmeans.h"
 #include "aeclust/metrics.h"
 #include "aeclust/nn.h"
+#include "aeclust/noise.h"
+#include "aeclust/rng.h"
 #include "aeclust/npy.h"
 #include "core/atomic_file.h"
 #include "core/fs.h"
@@ -37,6 +39,15 @@ typedef struct {
         const ae_dataset *d;
         ae_matrix codes; /* (n, code_dim) */
     } codes[4];          /* codes of each set embedded so far */
+    ae_noise noise;      /* [noise] of a denoising autoencoder; kind NONE otherwise */
+    struct {
+        const ae_dataset *d;
+        ae_matrix x; /* (n, D) the noisy copy of d's images */
+    } noisy[4];
+    ae_matrix *fresh_x;   /* the training input redrawn every epoch, when noise.fresh */
+    const ae_dataset *fresh_of;
+    ae_rng fresh_rng;
+    json_object *denoising;
 } run_ctx;
 
 static double now_s(void)
@@ -93,7 +104,10 @@ static ae_status prepare_fit_set(run_ctx *r, ae_error *err)
     uint64_t seed = (uint64_t)ae_config_int(r->cfg, "experiment", "seed");
     snprintf(r->fit_name, sizeof r->fit_name, "%s", name);
     if (per_class > 0) {
-        if ((st = ae_dataset_take_per_class(d, (size_t)per_class, seed, &r->fit_subset, err))) {
+        st = !strcmp(ae_config_str(r->cfg, "data", "fit_pick"), "first")
+                 ? ae_dataset_take_first_per_class(d, (size_t)per_class, &r->fit_subset, err)
+                 : ae_dataset_take_per_class(d, (size_t)per_class, seed, &r->fit_subset, err);
+        if (st) {
             char why[AE_ERROR_MSG_MAX];
             snprintf(why, sizeof why, "%s", err ? err->msg : "");
             return ae_fail(err, st, "%s: data.fit_per_class = %ld: %s", ae_config_origin(r->cfg, "data", "fit_per_class"),
@@ -129,6 +143,42 @@ static ae_status stage_path(run_ctx *r, char *out, size_t n, const char *file, a
     return AE_OK;
 }
 
+/* noisy (allocated here) = x with the experiment's noise, from its own seeded stream. */
+static ae_status noisy_copy(const ae_config *c, const ae_noise *nz, const ae_matrix *x, uint64_t stream,
+                            ae_matrix *noisy, ae_error *err)
+{
+    ae_rng rng;
+    ae_rng_seed(&rng, (uint64_t)ae_config_int(c, "experiment", "seed") * 8 + stream);
+    ae_status st = ae_matrix_alloc(noisy, x->rows, x->cols, err);
+    if (!st) st = ae_noise_apply(nz, x, &rng, noisy, err);
+    return st;
+}
+
+/* The noisy copy of a set's images, drawn once per set (its own seeded
+ * stream, so validation, clustering and the error report see the same noise). */
+static ae_status noisy_x(run_ctx *r, const ae_dataset *d, ae_matrix **out, ae_error *err)
+{
+    int free_slot = -1;
+    for (int i = 0; i < 4; i++) {
+        if (r->noisy[i].d == d) {
+            *out = &r->noisy[i].x;
+            return AE_OK;
+        }
+        if (!r->noisy[i].d && free_slot < 0) free_slot = i;
+    }
+    if (free_slot < 0) return ae_fail(err, AE_ERR_ARG, "too many noisy sets in one run");
+    int id = d == &r->fit_subset ? 3 : (int)(d - r->split);
+    ae_matrix *x = &r->noisy[free_slot].x;
+    ae_status st = noisy_copy(r->cfg, &r->noise, &d->x, (uint64_t)id + 1, x, err);
+    if (st) {
+        ae_matrix_free(x);
+        return st;
+    }
+    r->noisy[free_slot].d = d;
+    *out = x;
+    return AE_OK;
+}
+
 /* The matrix a set is clustered in: its pixels, or its autoencoder codes
  * (computed once per set and saved as codes_KEY.npy). */
 static ae_status space_x(run_ctx *r, const char *space, const ae_dataset *d, const char *key, const ae_matrix **x,
@@ -148,9 +198,14 @@ static ae_status space_x(run_ctx *r, const char *space, const ae_dataset *d, con
     }
     if (free_slot < 0) return ae_fail(err, AE_ERR_ARG, "too many sets to embed in one run");
     double t0 = now_s();
-    ae_matrix *codes = &r->codes[free_slot].codes;
-    ae_status st = ae_model_encode(r->model, &d->x, codes, err);
-    if (st) return st;
+    ae_matrix *codes = &r->codes[free_slot].codes, *noisy;
+    const ae_matrix *input = &d->x;
+    ae_status st;
+    if (r->noise.kind != AE_NOISE_NONE && !strcmp(ae_config_str(r->cfg, "noise", "cluster_on"), "noisy")) {
+        if ((st = noisy_x(r, d, &noisy, err))) return st;
+        input = noisy;
+    }
+    if ((st = ae_model_encode(r->model, input, codes, err))) return st;
     r->codes[free_slot].d = d;
     add_time(r, "embed", now_s() - t0);
     char path[1400], file[128];
@@ -322,41 +377,123 @@ ae_status ae_experiment_model_new(const ae_config *c, int input_dim, ae_model **
     return AE_OK;
 }
 
-ae_status ae_experiment_train(const ae_config *c, const ae_matrix *x, const ae_matrix *val_x, const char *checkpoint,
-                              const ae_run_opts *o, ae_model **out, ae_train_history *h, ae_error *err)
+/* What one training run learns from: input -> target (NULL: input), an
+ * optional validation pair, and an optional hook before every epoch. */
+typedef struct {
+    const ae_matrix *x, *target, *val_x, *val_target;
+    ae_status (*before_epoch)(void *user, int epoch, ae_error *err);
+    void *hook_user;
+    const ae_run_opts *o; /* for the progress callback inside the trampolines */
+} train_data;
+
+static void progress_trampoline(void *user, const ae_train_progress *p)
+{
+    const train_data *d = user;
+    if (d->o->progress) d->o->progress(d->o->user, p);
+}
+
+static ae_status epoch_trampoline(void *user, int epoch, ae_error *err)
+{
+    const train_data *d = user;
+    return d->before_epoch(d->hook_user, epoch, err);
+}
+
+static ae_status experiment_train(const ae_config *c, train_data *d, const char *checkpoint, ae_model **out,
+                                  ae_train_history *h, ae_error *err)
 {
     static const ae_run_opts quiet;
-    if (!o) o = &quiet;
+    const ae_run_opts *o = d->o ? d->o : &quiet;
+    d->o = o;
     *out = NULL;
     ae_model *m;
-    ae_status st = ae_experiment_model_new(c, (int)x->cols, &m, err);
+    ae_status st = ae_experiment_model_new(c, (int)d->x->cols, &m, err);
     if (st) return st;
     const char *enc = ae_model_encoder_spec(m), *dec = ae_model_decoder_spec(m);
     ae_train_opts t;
     if ((st = train_options(c, o, &t, err))) goto fail;
-    if ((size_t)t.batch_size > x->rows) {
+    if ((size_t)t.batch_size > d->x->rows) {
         st = ae_fail(err, AE_ERR_ARG, "%s: train.batch_size = %d is larger than the %zu training images",
-                     ae_config_origin(c, "train", "batch_size"), t.batch_size, x->rows);
+                     ae_config_origin(c, "train", "batch_size"), t.batch_size, d->x->rows);
         goto fail;
     }
-    t.val_input = val_x;
+    t.val_input = d->val_x;
+    t.val_target = d->val_target;
     t.checkpoint = checkpoint;
+    t.progress = o->progress ? progress_trampoline : NULL;
+    t.before_epoch = d->before_epoch ? epoch_trampoline : NULL;
+    t.user = d;
     if (o->log) {
         size_t n_enc, n_dec;
         ae_model_param_count(m, &n_enc, &n_dec);
         char line[768];
         snprintf(line, sizeof line,
-                 "training [%s] -> [%s] on %zu x %zu (%zu + %zu parameters): %d epochs, batch %d, %s lr %g, %s loss",
-                 enc, dec, x->rows, x->cols, n_enc, n_dec, t.epochs, t.batch_size, ae_optimizer_name(t.optimizer),
-                 t.lr, ae_loss_name(t.loss));
+                 "training [%s] -> [%s] on %zu x %zu (%zu + %zu parameters): %d epochs, batch %d, %s lr %g, %s loss%s",
+                 enc, dec, d->x->rows, d->x->cols, n_enc, n_dec, t.epochs, t.batch_size, ae_optimizer_name(t.optimizer),
+                 t.lr, ae_loss_name(t.loss), d->target ? ", noisy input -> clean target" : "");
         o->log(o->user, line);
     }
-    if ((st = ae_train(m, x, NULL, &t, h, err))) goto fail;
+    if ((st = ae_train(m, d->x, d->target, &t, h, err))) goto fail;
     *out = m;
     return AE_OK;
 fail:
     ae_model_free(m);
     return st;
+}
+
+ae_status ae_experiment_train(const ae_config *c, const ae_matrix *x, const ae_matrix *val_x, const char *checkpoint,
+                              const ae_run_opts *o, ae_model **out, ae_train_history *h, ae_error *err)
+{
+    train_data d = {.x = x, .val_x = val_x, .o = o};
+    ae_noise nz = {.amount = ae_config_double(c, "noise", "amount")};
+    ae_status st = ae_noise_parse(ae_config_str(c, "noise", "kind"), &nz.kind, err);
+    if (!st) st = ae_noise_check(&nz, err);
+    if (st || nz.kind == AE_NOISE_NONE) return st ? st : experiment_train(c, &d, checkpoint, out, h, err);
+    /* a denoising autoencoder: noisy input, clean target (noise drawn once per image) */
+    ae_matrix nx = {0}, nv = {0};
+    st = noisy_copy(c, &nz, x, 1, &nx, err);
+    if (!st && val_x) st = noisy_copy(c, &nz, val_x, 2, &nv, err);
+    if (!st) {
+        d = (train_data){.x = &nx, .target = x, .val_x = val_x ? &nv : NULL, .val_target = val_x, .o = o};
+        st = experiment_train(c, &d, checkpoint, out, h, err);
+    }
+    ae_matrix_free(&nx);
+    ae_matrix_free(&nv);
+    return st;
+}
+
+/* before_epoch hook of noise.fresh: new noise on the training images from
+ * the second epoch on (the first uses the copy drawn before training). */
+static ae_status redraw_noise(void *user, int epoch, ae_error *err)
+{
+    run_ctx *r = user;
+    if (epoch == 1) return AE_OK;
+    return ae_noise_apply(&r->noise, &r->fresh_of->x, &r->fresh_rng, r->fresh_x, err);
+}
+
+/* How much the denoising autoencoder cleans: the MSE against the clean
+ * images of the noisy input and of its reconstruction. */
+static ae_status report_denoising(run_ctx *r, const ae_dataset *d, ae_error *err)
+{
+    ae_matrix *noisy;
+    ae_status st = noisy_x(r, d, &noisy, err);
+    if (st) return st;
+    double noisy_mse = 0, denoised_mse;
+    size_t n = d->x.rows * d->x.cols;
+    for (size_t i = 0; i < n; i++) {
+        double e = (double)noisy->data[i] - d->x.data[i];
+        noisy_mse += e * e;
+    }
+    noisy_mse /= (double)n;
+    if ((st = ae_model_loss(r->model, noisy, &d->x, AE_LOSS_MSE, &denoised_mse, err))) return st;
+    const char *split = d == &r->split[0] ? "train" : d == &r->split[1] ? "test" : "all";
+    r->denoising = json_object_new_object();
+    json_object_object_add(r->denoising, "split", json_object_new_string(split));
+    json_object_object_add(r->denoising, "noise", json_object_new_string(ae_noise_name(r->noise.kind)));
+    json_object_object_add(r->denoising, "amount", json_object_new_double(r->noise.amount));
+    json_object_object_add(r->denoising, "noisy_mse", json_object_new_double(noisy_mse));
+    json_object_object_add(r->denoising, "denoised_mse", json_object_new_double(denoised_mse));
+    say(r, "denoising on %s: MSE to the clean images %.5f noisy, %.5f denoised", split, noisy_mse, denoised_mse);
+    return AE_OK;
 }
 
 /* Trains the experiment's autoencoder on data.train into the run folder. */
@@ -372,9 +509,23 @@ static ae_status train_model(run_ctx *r, ae_error *err)
     if ((st = stage_path(r, ckpt, sizeof ckpt, "model.aenn", err)) ||
         (st = stage_path(r, hist_path, sizeof hist_path, "history.csv", err)))
         return st;
+    train_data td = {.x = &d->x, .val_x = v ? &v->x : NULL, .o = r->o};
+    ae_matrix *noisy_train = NULL, *noisy_val = NULL;
+    if (r->noise.kind != AE_NOISE_NONE) {
+        if ((st = noisy_x(r, d, &noisy_train, err)) || (v && (st = noisy_x(r, v, &noisy_val, err)))) return st;
+        td = (train_data){.x = noisy_train, .target = &d->x, .val_x = noisy_val, .val_target = v ? &v->x : NULL,
+                          .o = r->o};
+        if (ae_config_bool(c, "noise", "fresh")) {
+            r->fresh_x = noisy_train;
+            r->fresh_of = d;
+            ae_rng_seed(&r->fresh_rng, (uint64_t)ae_config_int(c, "experiment", "seed") * 8 + 7);
+            td.before_epoch = redraw_noise;
+            td.hook_user = r;
+        }
+    }
     double t0 = now_s();
     ae_train_history h = {0};
-    st = ae_experiment_train(c, &d->x, v ? &v->x : NULL, ckpt, r->o, &r->model, &h, err);
+    st = experiment_train(c, &td, ckpt, &r->model, &h, err);
     double dt = now_s() - t0;
     add_time(r, "train", dt);
     if (!st) st = ae_train_history_write_csv(hist_path, &h, err);
@@ -395,6 +546,7 @@ static ae_status train_model(run_ctx *r, ae_error *err)
         say(r, "trained in %.1f s (%.2f s per epoch), final loss %.6f", dt, secs / h.n, last->train_loss);
     }
     ae_train_history_free(&h);
+    if (!st && r->noise.kind != AE_NOISE_NONE) st = report_denoising(r, v ? v : d, err);
     return st;
 }
 
@@ -408,6 +560,7 @@ static ae_status write_outputs(run_ctx *r, ae_error *err)
     json_object_object_add(root, "dataset", json_object_new_string(ae_config_str(r->cfg, "data", "dataset")));
     json_object_object_add(root, "timing_s", json_object_get(r->timing));
     if (r->training) json_object_object_add(root, "training", json_object_get(r->training));
+    if (r->denoising) json_object_object_add(root, "denoising", json_object_get(r->denoising));
     json_object_object_add(root, "results", json_object_get(r->records));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!(st = stage_path(r, path, sizeof path, "metrics.json", err))) {
@@ -472,6 +625,20 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
                      ae_config_origin(cfg, "cluster", "space"));
         goto done;
     }
+    if ((st = ae_noise_parse(ae_config_str(cfg, "noise", "kind"), &r.noise.kind, err))) goto done;
+    r.noise.amount = ae_config_double(cfg, "noise", "amount");
+    if (r.noise.kind != AE_NOISE_NONE) {
+        char why[AE_ERROR_MSG_MAX];
+        if (!has_model) {
+            st = ae_fail(err, AE_ERR_ARG, "%s: [noise] needs a [model] to denoise", ae_config_origin(cfg, "noise", "kind"));
+            goto done;
+        }
+        if ((st = ae_noise_check(&r.noise, err))) {
+            snprintf(why, sizeof why, "%s", err ? err->msg : "");
+            st = ae_fail(err, st, "%s: noise.amount: %s", ae_config_origin(cfg, "noise", "amount"), why);
+            goto done;
+        }
+    }
     /* the fit set first: a setting that does not fit the data fails before any training */
     if ((st = prepare_fit_set(&r, err))) goto done;
     if (has_model && (st = train_model(&r, err))) goto done;
@@ -501,6 +668,8 @@ done:
     json_object_put(r.records);
     json_object_put(r.timing);
     json_object_put(r.training);
+    json_object_put(r.denoising);
+    for (int i = 0; i < 4; i++) ae_matrix_free(&r.noisy[i].x);
     for (int i = 0; i < 4; i++) ae_matrix_free(&r.codes[i].codes);
     ae_model_free(r.model);
     for (int i = 0; i < 3; i++)

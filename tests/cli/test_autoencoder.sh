@@ -78,4 +78,23 @@ expect_error "run: code space without a model" 'space.*model' "$T/r1" -- "$AECLU
 expect_error "train: unwritable --history" 'nodir' "$T/mh.aenn" -- "$AECLUST" train $E --input "$T/X.npy" --model "$T/mh.aenn" --history "$T/nodir/h.csv" --set train.epochs=1
 # a setting that cannot fit the data fails before training
 expect_error "run: k larger than the fit set, before training" 'cluster\.k = 50 is larger' "$T/r2" -- "$AECLUST" run $E --out "$T/r2" --set data.fit_limit=20 --set cluster.k=50 --quiet
+# a denoising run: noisy input, clean target, and the error report
+C=experiments/fashion-conv-dae.ini
+expect_ok "conv denoising run" -- "$AECLUST" run $C --out "$T/dae" --set train.epochs=1 --set data.train=test --set cluster.n_init=1 --quiet
+nm=$(grep -oE '"noisy_mse": ?[0-9.e-]+' "$T/dae/metrics.json" | grep -oE '[0-9.e-]+$')
+dm=$(grep -oE '"denoised_mse": ?[0-9.e-]+' "$T/dae/metrics.json" | grep -oE '[0-9.e-]+$')
+awk -v a="$nm" -v b="$dm" 'BEGIN { exit !(a > 0.02 && a < 0.03 && b < 0.8 * a) }' \
+  && ok "denoising lowers the error to the clean images ($nm -> $dm)" || not_ok "denoising lowers the error" "$nm -> $dm"
+size=$(stat -c %s "$T/dae/codes_fit.npy"); [ "$size" -eq $((10000 * 392 * 4 + 128)) ] && ok "conv codes are 7x7x8 = 392 wide" \
+  || not_ok "conv codes are 7x7x8 = 392 wide" "size $size"
+expect_ok "fresh noise every epoch" -- "$AECLUST" run $C --out "$T/dae2" --set train.epochs=2 --set data.train=test --set noise.fresh=yes \
+  --set noise.kind=salt_pepper --set noise.amount=0.3 --set cluster.n_init=1 --quiet
+expect_error "noise fraction above 1" 'noise\.amount.*1\.5' "$T/dae3" -- "$AECLUST" run $C --out "$T/dae3" --set noise.kind=random_shades --set noise.amount=1.5
+expect_error "noise without a model" '\[noise\] needs a \[model\]' "$T/dae4" -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/dae4" --set noise.kind=gaussian
+expect_error "unknown noise kind" "noise\.kind.*'gauss'" "$T/dae5" -- "$AECLUST" run $C --out "$T/dae5" --set noise.kind=gauss
+# image layers: shapes that cannot work
+expect_error "kernel larger than the input" 'kernel 5 is larger than the 3x3 input|larger than' "$T/k.aenn" -- "$AECLUST" train $C --input "$T/X.npy" --model "$T/k.aenn" \
+  --set "model.encoder=input 1 28 28, conv2d 4 3 s2 valid relu, conv2d 4 3 s2 valid relu, conv2d 4 3 s2 valid relu, conv2d 4 5 valid relu"
+expect_error "stride 0" 'stride' "$T/s.aenn" -- "$AECLUST" train $C --input "$T/X.npy" --model "$T/s.aenn" --set "model.encoder=input 1 28 28, conv2d 16 3 s0 same relu"
+expect_error "reshape sizes disagree" 'reshape' "$T/r.aenn" -- "$AECLUST" train $C --input "$T/X.npy" --model "$T/r.aenn" --set "model.decoder=reshape 1 7 7, conv2d 1 3 same sigmoid"
 finish
