@@ -51,6 +51,10 @@ const cfg_key ae_config_schema[] = {
     {"noise", "fresh", CFG_BOOL, "no", NOLIM, NULL, "draw new noise every epoch (no: once per image)"},
     {"noise", "cluster_on", CFG_ENUM, "noisy", NOLIM, "noisy|clean", "cluster the codes of the noisy or the clean images"},
 
+    {"augment", "max_shift", CFG_INT, "0", INTS(0, 27), NULL,
+     "shift each training image by up to N pixels each way, anew every epoch (zero fill)"},
+    {"augment", "hflip", CFG_BOOL, "no", NOLIM, NULL, "mirror each training image left-right with probability 1/2"},
+
     {"cluster", "method", CFG_LIST, "kmeans", NOLIM, "kmeans", "clusterers to run"},
     {"cluster", "space", CFG_LIST, "auto", NOLIM, "auto|pixels|code",
      "what is clustered: the pixels, or the autoencoder's codes ('auto': codes when there is a model)"},

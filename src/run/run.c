@@ -2,6 +2,7 @@
 #include "aeclust/run.h"
 
 #include <json-c/json.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,33 @@
 #include "aeclust/npy.h"
 #include "core/atomic_file.h"
 #include "core/fs.h"
+
+/* What changes every epoch of training: the clean images augmented anew
+ * (when augmented != NULL) and fresh noise drawn on them (when noisy != NULL). */
+typedef struct {
+    const ae_matrix *clean;       /* (n, D) the training images */
+    ae_matrix *augmented, *noisy; /* (n, D) each, or NULL */
+    ae_augment_opts augment;
+    ae_noise noise;
+    int height, width;
+    ae_rng rng;
+} epoch_state;
+
+/* An ae_train before_epoch hook over an epoch_state. Without augmentation the
+ * first epoch keeps the noise drawn before training. */
+static ae_status prepare_epoch(void *user, int epoch, ae_error *err)
+{
+    epoch_state *s = user;
+    const ae_matrix *clean = s->clean;
+    if (s->augmented) {
+        ae_status st = ae_augment_apply(&s->augment, s->clean, s->height, s->width, &s->rng, s->augmented, err);
+        if (st) return st;
+        clean = s->augmented;
+    } else if (epoch == 1) {
+        return AE_OK;
+    }
+    return s->noisy ? ae_noise_apply(&s->noise, clean, &s->rng, s->noisy, err) : AE_OK;
+}
 
 typedef struct {
     const ae_config *cfg;
@@ -44,9 +72,8 @@ typedef struct {
         const ae_dataset *d;
         ae_matrix x; /* (n, D) the noisy copy of d's images */
     } noisy[4];
-    ae_matrix *fresh_x;   /* the training input redrawn every epoch, when noise.fresh */
-    const ae_dataset *fresh_of;
-    ae_rng fresh_rng;
+    epoch_state epoch;   /* fresh noise and/or augmentation of the training images */
+    ae_matrix augmented; /* (n, D) this epoch's augmented training images */
     json_object *denoising;
 } run_ctx;
 
@@ -446,28 +473,48 @@ ae_status ae_experiment_train(const ae_config *c, const ae_matrix *x, const ae_m
     train_data d = {.x = x, .val_x = val_x, .o = o};
     ae_noise nz = {.amount = ae_config_double(c, "noise", "amount")};
     ae_status st = ae_noise_parse(ae_config_str(c, "noise", "kind"), &nz.kind, err);
-    if (!st) st = ae_noise_check(&nz, err);
-    if (st || nz.kind == AE_NOISE_NONE) return st ? st : experiment_train(c, &d, checkpoint, out, h, err);
-    /* a denoising autoencoder: noisy input, clean target (noise drawn once per image) */
-    ae_matrix nx = {0}, nv = {0};
-    st = noisy_copy(c, &nz, x, 1, &nx, err);
-    if (!st && val_x) st = noisy_copy(c, &nz, val_x, 2, &nv, err);
-    if (!st) {
+    if (!st && nz.kind != AE_NOISE_NONE) st = ae_noise_check(&nz, err);
+    if (st) return st;
+    epoch_state se = {.clean = x, .noise = nz};
+    se.augment.max_shift = (int)ae_config_int(c, "augment", "max_shift");
+    se.augment.hflip = ae_config_bool(c, "augment", "hflip");
+    int augmenting = se.augment.max_shift > 0 || se.augment.hflip;
+    if (nz.kind == AE_NOISE_NONE && !augmenting) return experiment_train(c, &d, checkpoint, out, h, err);
+
+    /* a denoising and/or augmented autoencoder: noisy input, clean target */
+    ae_matrix nx = {0}, nv = {0}, ax = {0};
+    if (nz.kind != AE_NOISE_NONE) {
+        st = noisy_copy(c, &nz, x, 1, &nx, err);
+        if (!st && val_x) st = noisy_copy(c, &nz, val_x, 2, &nv, err);
         d = (train_data){.x = &nx, .target = x, .val_x = val_x ? &nv : NULL, .val_target = val_x, .o = o};
-        st = experiment_train(c, &d, checkpoint, out, h, err);
     }
+    ae_rng_seed(&se.rng, (uint64_t)ae_config_int(c, "experiment", "seed") * 8 + 7);
+    se.noisy = nz.kind != AE_NOISE_NONE ? &nx : NULL;
+    if (!st && !augmenting && ae_config_bool(c, "noise", "fresh")) {
+        d.before_epoch = prepare_epoch;
+        d.hook_user = &se;
+    }
+    if (!st && augmenting) {
+        se.height = se.width = (int)(sqrt((double)x->cols) + 0.5);
+        if ((size_t)se.height * (size_t)se.width != x->cols)
+            st = ae_fail(err, AE_ERR_ARG, "%s: [augment] needs square images, but the rows are %zu wide",
+                         ae_config_origin(c, "augment", "max_shift"), x->cols);
+        if (!st) st = ae_matrix_alloc(&ax, x->rows, x->cols, err);
+        if (!st) {
+            se.augmented = &ax;
+            if (se.noisy)
+                d.target = &ax;
+            else
+                d.x = &ax;
+            d.before_epoch = prepare_epoch;
+            d.hook_user = &se;
+        }
+    }
+    if (!st) st = experiment_train(c, &d, checkpoint, out, h, err);
     ae_matrix_free(&nx);
     ae_matrix_free(&nv);
+    ae_matrix_free(&ax);
     return st;
-}
-
-/* before_epoch hook of noise.fresh: new noise on the training images from
- * the second epoch on (the first uses the copy drawn before training). */
-static ae_status redraw_noise(void *user, int epoch, ae_error *err)
-{
-    run_ctx *r = user;
-    if (epoch == 1) return AE_OK;
-    return ae_noise_apply(&r->noise, &r->fresh_of->x, &r->fresh_rng, r->fresh_x, err);
 }
 
 /* How much the denoising autoencoder cleans: the MSE against the clean
@@ -515,13 +562,25 @@ static ae_status train_model(run_ctx *r, ae_error *err)
         if ((st = noisy_x(r, d, &noisy_train, err)) || (v && (st = noisy_x(r, v, &noisy_val, err)))) return st;
         td = (train_data){.x = noisy_train, .target = &d->x, .val_x = noisy_val, .val_target = v ? &v->x : NULL,
                           .o = r->o};
-        if (ae_config_bool(c, "noise", "fresh")) {
-            r->fresh_x = noisy_train;
-            r->fresh_of = d;
-            ae_rng_seed(&r->fresh_rng, (uint64_t)ae_config_int(c, "experiment", "seed") * 8 + 7);
-            td.before_epoch = redraw_noise;
-            td.hook_user = r;
-        }
+    }
+    epoch_state *es = &r->epoch;
+    *es = (epoch_state){.clean = &d->x, .noisy = noisy_train, .noise = r->noise, .height = d->height, .width = d->width};
+    es->augment.max_shift = (int)ae_config_int(c, "augment", "max_shift");
+    es->augment.hflip = ae_config_bool(c, "augment", "hflip");
+    int augmenting = es->augment.max_shift > 0 || es->augment.hflip;
+    if (augmenting || (noisy_train && ae_config_bool(c, "noise", "fresh"))) {
+        ae_rng_seed(&es->rng, (uint64_t)ae_config_int(c, "experiment", "seed") * 8 + 7);
+        td.before_epoch = prepare_epoch;
+        td.hook_user = es;
+    }
+    if (augmenting) {
+        /* the model learns from the augmented images (as the noisy input's clean target) */
+        if ((st = ae_matrix_alloc(&r->augmented, d->x.rows, d->x.cols, err))) return st;
+        es->augmented = &r->augmented;
+        if (noisy_train)
+            td.target = &r->augmented;
+        else
+            td.x = &r->augmented;
     }
     double t0 = now_s();
     ae_train_history h = {0};
@@ -670,6 +729,7 @@ done:
     json_object_put(r.training);
     json_object_put(r.denoising);
     for (int i = 0; i < 4; i++) ae_matrix_free(&r.noisy[i].x);
+    ae_matrix_free(&r.augmented);
     for (int i = 0; i < 4; i++) ae_matrix_free(&r.codes[i].codes);
     ae_model_free(r.model);
     for (int i = 0; i < 3; i++)

@@ -92,6 +92,18 @@ expect_ok "fresh noise every epoch" -- "$AECLUST" run $C --out "$T/dae2" --set t
 expect_error "noise fraction above 1" 'noise\.amount.*1\.5' "$T/dae3" -- "$AECLUST" run $C --out "$T/dae3" --set noise.kind=random_shades --set noise.amount=1.5
 expect_error "noise without a model" '\[noise\] needs a \[model\]' "$T/dae4" -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/dae4" --set noise.kind=gaussian
 expect_error "unknown noise kind" "noise\.kind.*'gauss'" "$T/dae5" -- "$AECLUST" run $C --out "$T/dae5" --set noise.kind=gauss
+# augmentation: shifted and mirrored images every epoch change what the model sees
+expect_ok "run with augmentation" -- "$AECLUST" run $E --out "$T/aug" --set train.epochs=2 --set data.train=test --set cluster.n_init=1 \
+  --set augment.max_shift=2 --set augment.hflip=yes --quiet
+expect_ok "the same run without" -- "$AECLUST" run $E --out "$T/noaug" --set train.epochs=2 --set data.train=test --set cluster.n_init=1 --quiet
+a=$(sed -n 3p "$T/aug/history.csv" | cut -d, -f2); b=$(sed -n 3p "$T/noaug/history.csv" | cut -d, -f2)
+[ -n "$a" ] && [ "$a" != "$b" ] && ok "augmentation changes training ($b -> $a)" || not_ok "augmentation changes training" "$a vs $b"
+expect_ok "train with augmentation and fresh noise" -- "$AECLUST" train $C --input "$T/X.npy" --model "$T/aug.aenn" --set train.epochs=1 \
+  --set augment.max_shift=1 --set noise.fresh=yes
+npy_raw "$T/wide50.npy" '<f4' '(300, 50)' 'pack("f<*", map { ($_ % 5) / 5 } 1..15000)'
+expect_error "augmentation of non-square rows" 'augment.*square.*50' "$T/aug2.aenn" -- "$AECLUST" train $E --input "$T/wide50.npy" --model "$T/aug2.aenn" \
+  --set augment.hflip=yes --set "model.decoder=dense 64 relu, dense 50 sigmoid"
+expect_error "negative shift" 'augment\.max_shift' "$T/aug3" -- "$AECLUST" run $E --out "$T/aug3" --set augment.max_shift=-1
 # image layers: shapes that cannot work
 expect_error "kernel larger than the input" 'kernel 5 is larger than the 3x3 input|larger than' "$T/k.aenn" -- "$AECLUST" train $C --input "$T/X.npy" --model "$T/k.aenn" \
   --set "model.encoder=input 1 28 28, conv2d 4 3 s2 valid relu, conv2d 4 3 s2 valid relu, conv2d 4 3 s2 valid relu, conv2d 4 5 valid relu"
