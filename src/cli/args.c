@@ -190,3 +190,14 @@ void cli_remove_outputs(const char *const *paths, int n)
     for (int i = 0; i < n; i++)
         if (paths[i]) unlink(paths[i]);
 }
+
+int cli_start(cli_command *cmd, int argc, char **argv, const char **pos, int max_pos, int *n_pos)
+{
+    char msg[512];
+    int rc = cli_parse(cmd, argc, argv, pos, max_pos, n_pos, msg, sizeof msg);
+    if (rc == 1) {
+        cli_usage(cmd, stdout);
+        return 0;
+    }
+    return rc < 0 ? cli_fail("%s", msg) : -1;
+}

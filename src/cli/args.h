@@ -35,6 +35,11 @@ typedef struct {
 int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, int max_pos, int *n_pos, char *err,
               size_t n);
 
+/* cli_parse plus what every command does with its outcome: returns -1 to go
+ * on, else the exit status (0 after printing the usage for --help, 2 after
+ * printing the error). */
+int cli_start(cli_command *cmd, int argc, char **argv, const char **pos, int max_pos, int *n_pos);
+
 /* Prints the command's usage with every option and its default. */
 void cli_usage(const cli_command *cmd, FILE *f);
 

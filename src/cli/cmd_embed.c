@@ -18,10 +18,8 @@ int cmd_embed(int argc, char **argv)
     cli_command cmd = {"embed", "", "encode rows with a trained model's encoder", opts, sizeof opts / sizeof opts[0]};
     const char *pos[1];
     int n_pos;
-    char msg[512];
-    int rc = cli_parse(&cmd, argc, argv, pos, 0, &n_pos, msg, sizeof msg);
-    if (rc == 1) return cli_usage(&cmd, stdout), 0;
-    if (rc < 0) return cli_fail("%s", msg);
+    int rc = cli_start(&cmd, argc, argv, pos, 0, &n_pos);
+    if (rc >= 0) return rc;
     if ((rc = cli_require(&cmd, "model")) || (rc = cli_require(&cmd, "out"))) return rc;
     const char *input = cli_get(&cmd, "input")->value, *dataset = cli_get(&cmd, "dataset")->value;
     if (!input == !dataset) return cli_fail("embed: give exactly one of --input FILE and --dataset NAME");

@@ -16,10 +16,8 @@ int cmd_export(int argc, char **argv)
     cli_command cmd = {"export", "", "write a data set split as .npy files", opts, sizeof opts / sizeof opts[0]};
     const char *pos[1];
     int n_pos;
-    char msg[512];
-    int rc = cli_parse(&cmd, argc, argv, pos, 0, &n_pos, msg, sizeof msg);
-    if (rc == 1) return cli_usage(&cmd, stdout), 0;
-    if (rc < 0) return cli_fail("%s", msg);
+    int rc = cli_start(&cmd, argc, argv, pos, 0, &n_pos);
+    if (rc >= 0) return rc;
     if ((rc = cli_require(&cmd, "x"))) return rc;
 
     ae_error err = {0};

@@ -23,9 +23,8 @@ int cmd_kmeans(int argc, char **argv)
     const char *pos[1];
     int n_pos;
     char msg[512];
-    int rc = cli_parse(&cmd, argc, argv, pos, 0, &n_pos, msg, sizeof msg);
-    if (rc == 1) return cli_usage(&cmd, stdout), 0;
-    if (rc < 0) return cli_fail("%s", msg);
+    int rc = cli_start(&cmd, argc, argv, pos, 0, &n_pos);
+    if (rc >= 0) return rc;
     if ((rc = cli_require(&cmd, "input")) || (rc = cli_require(&cmd, "out"))) return rc;
 
     ae_kmeans_opts ko = ae_kmeans_defaults();

@@ -21,10 +21,8 @@ int cmd_run(int argc, char **argv)
                        sizeof opts / sizeof opts[0]};
     const char *pos[1];
     int n_pos;
-    char msg[512];
-    int rc = cli_parse(&cmd, argc, argv, pos, 1, &n_pos, msg, sizeof msg);
-    if (rc == 1) return cli_usage(&cmd, stdout), 0;
-    if (rc < 0) return cli_fail("%s", msg);
+    int rc = cli_start(&cmd, argc, argv, pos, 1, &n_pos);
+    if (rc >= 0) return rc;
     if (n_pos != 1) return cli_fail("run: missing the experiment file (usage: aeclust run EXPERIMENT.ini)");
 
     ae_error err = {0};

@@ -14,10 +14,8 @@ int cmd_summary(int argc, char **argv)
                        sizeof opts / sizeof opts[0]};
     const char *pos[1];
     int n_pos;
-    char msg[512];
-    int rc = cli_parse(&cmd, argc, argv, pos, 1, &n_pos, msg, sizeof msg);
-    if (rc == 1) return cli_usage(&cmd, stdout), 0;
-    if (rc < 0) return cli_fail("%s", msg);
+    int rc = cli_start(&cmd, argc, argv, pos, 1, &n_pos);
+    if (rc >= 0) return rc;
     const char *model_path = cli_get(&cmd, "model")->value;
     if ((n_pos == 1) == (model_path != NULL)) return cli_fail("summary: give an experiment file or --model FILE");
 
