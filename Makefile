@@ -14,10 +14,10 @@ OPT      ?= -O2 -march=native
 SAN      ?=
 EXPERIMENT ?= experiments/fashion-dense-ae-32.ini
 
-CPPFLAGS += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L
+CPPFLAGS += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L $(shell pkg-config --cflags cairo 2>/dev/null)
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) $(SAN) -fopenmp
 LDFLAGS  += $(SAN) -fopenmp
-LDLIBS   += -lopenblas -ljson-c -lpng -lz -lm -lpthread
+LDLIBS   += -llapacke -lopenblas -lcairo -ljson-c -lpng -lz -lm -lpthread
 
 LIB_SRC  := $(sort $(shell find src -name '*.c' -not -path 'src/cli/*'))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
@@ -29,7 +29,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 HEADERS  := $(wildcard include/aeclust/*.h) $(shell find src -name '*.h')
 
-.PHONY: all run test tests test-asan check bench install setup clean
+.PHONY: all run test tests test-asan check bench install setup setup-tests clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/aeclust $(BUILD)/libaeclust.a
@@ -57,11 +57,15 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libaeclust.a
 setup:
 	@scripts/setup.sh
 
+# The tests also need Chromium (the HTML report is opened headless).
+setup-tests:
+	@scripts/setup.sh --tests
+
 run: setup
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/aeclust run $(EXPERIMENT)
 
-test: setup
+test: setup-tests
 	@$(MAKE) --no-print-directory all tests
 	@scripts/run-tests.sh $(BUILD)
 
@@ -69,7 +73,7 @@ tests: $(TEST_BIN)
 
 check: test
 
-test-asan: setup
+test-asan: setup-tests
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" all tests
 	@scripts/run-tests.sh build-asan

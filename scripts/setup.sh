@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(gcc make libc6-dev libopenblas-dev zlib1g-dev libpng-dev libjson-c-dev libcmocka-dev
-      dataset-fashion-mnist)
+pkgs=(gcc make pkg-config libc6-dev libopenblas-dev liblapacke-dev zlib1g-dev libpng-dev libjson-c-dev
+      libcairo2-dev fonts-dejavu-core libcmocka-dev dataset-fashion-mnist)
+# --tests: also what only the tests use (Chromium opens the HTML report headless)
+[ "${1:-}" = "--tests" ] && pkgs+=(chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

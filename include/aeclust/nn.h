@@ -9,6 +9,7 @@
  *     upsample2d FACTOR                              nearest neighbour
  *     flatten                                        (C, H, W) -> C*H*W
  *     reshape C H W  (or reshape N)                  Keras' Reshape((7, 7, 1)) is "reshape 1 7 7"
+ *     gaussian L                                     a VAE's latent, see below
  * with ACTIVATION one of linear (the default, as Keras), relu,
  * leaky_relu[:SLOPE] (slope 0.2 unless given), sigmoid, tanh, and OPTIONS in
  * any order: sS (stride S, 1 unless given), valid (no padding, the default),
@@ -23,6 +24,15 @@
  * ("input C H W" is no layer: it only shapes the rows, and must match the
  * input width). The code is the encoder's output, flattened (C*H*W values in
  * NCHW order); the decoder's output width must equal the input width.
+ *
+ * A variational autoencoder ends its encoder with "gaussian L" after a layer
+ * of 2L linear outputs, read as [mu | log sigma^2]:
+ *     encoder "dense 512 relu, dense 4, gaussian 2"   decoder "dense 512 relu, dense 784 sigmoid"
+ * Training decodes z = mu + sigma * eps (eps ~ N(0, I) from a generator seeded
+ * by the training seed: the reparameterisation trick) and adds beta * KL(q(z|x)
+ * || N(0, I)) to the loss; everywhere else (encode, reconstruct, the loss of
+ * ae_model_loss) z = mu, so the code of an image is its mean and
+ * deterministic. The code width is L.
  *
  * Data are ae_matrix rows (one sample per row, float32). Parameters live in
  * one flat block and the model owns workspace for `max_batch` rows, so
@@ -81,6 +91,8 @@ ae_status ae_model_new(const char *encoder_spec, const char *decoder_spec, int i
 void ae_model_free(ae_model *m);
 
 int ae_model_input_dim(const ae_model *m);
+/* Whether m is a VAE (its encoder ends with a "gaussian" latent). */
+bool ae_model_is_variational(const ae_model *m);
 int ae_model_code_dim(const ae_model *m);
 /* Parameter counts: the total, and per part when the pointers are non-NULL. */
 size_t ae_model_param_count(const ae_model *m, size_t *encoder, size_t *decoder);
@@ -99,13 +111,29 @@ ae_status ae_model_decode(ae_model *m, const ae_matrix *codes, ae_matrix *out, a
 /* out (n, input_dim) = decoder(encoder(x)); allocated as above. */
 ae_status ae_model_reconstruct(ae_model *m, const ae_matrix *x, ae_matrix *out, ae_error *err);
 
+/* out (n, input_dim) = decoder(z), z ~ N(0, I) (n, code_dim) drawn from a
+ * generator seeded with seed: new images from a VAE (from a plain
+ * autoencoder, whose codes follow no set distribution, they show what its
+ * decoder makes of such points). Allocated as above; n >= 1. */
+ae_status ae_model_sample(ae_model *m, size_t n, uint64_t seed, ae_matrix *out, ae_error *err);
+
+/* The decoded 2-D latent manifold: out (steps * steps, input_dim) decodes the
+ * grid of points (x_i, y_j), x from x0 to x1 and y from y1 down to y0 in
+ * `steps` even steps each, row-major with y falling down the rows and x rising
+ * along them (as the picture of the manifold is drawn). Needs a 2-wide code
+ * and steps >= 2 (AE_ERR_ARG otherwise). Allocated as above. */
+ae_status ae_model_decode_grid(ae_model *m, int steps, double x0, double x1, double y0, double y1, ae_matrix *out,
+                               ae_error *err);
+
 /* ---- training ------------------------------------------------------------ */
 
 typedef enum { AE_OPTIM_ADAM, AE_OPTIM_SGD } ae_optimizer_kind;
-/* Both losses are means over every element of the batch (as Keras and
- * PyTorch): MSE mean((y - t)^2); BCE mean(-t log y - (1-t) log(1-y)) with each
- * log clamped below at log(1e-7) (Keras clamps y to [1e-7, 1-1e-7]: the same
- * up to 1e-7). BCE needs a sigmoid output layer (an error otherwise) and its
+/* For a plain autoencoder both losses are means over every element of the
+ * batch (as Keras and PyTorch); for a VAE the reconstruction loss is summed
+ * over each row's elements (as Keras' and PyTorch's VAE examples), beta * KL
+ * is added, and that per-row loss is averaged over the rows. Per element:
+ * MSE (y - t)^2; BCE -t log y - (1-t) log(1-y) with each log clamped below
+ * at log(1e-7) (Keras clamps y to [1e-7, 1-1e-7]: the same up to 1e-7). BCE needs a sigmoid output layer (an error otherwise) and its
  * gradient goes straight to the sigmoid's input as (y - t) / count, which
  * stays useful when the sigmoid saturates. */
 typedef enum { AE_LOSS_MSE, AE_LOSS_BCE } ae_loss_kind;
@@ -140,6 +168,7 @@ typedef struct {
     /* SGD as PyTorch's torch.optim.SGD: v = momentum v + g, p -= lr v. */
     double momentum;   /* [0] */
     ae_loss_kind loss; /* [AE_LOSS_MSE] */
+    double kl_beta;    /* a VAE's weight of the KL term, >= 0 (beta-VAE) [1] */
     uint64_t seed;     /* per-epoch shuffling [0] */
     bool shuffle;      /* reshuffle the rows every epoch [true] */
     /* Optional validation set, scored at the end of every epoch with the same
@@ -193,7 +222,9 @@ ae_status ae_train_history_write_csv(const char *path, const ae_train_history *h
 ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target, const ae_train_opts *o,
                    ae_train_history *history, ae_error *err);
 
-/* Mean loss of m on (input, target) (target NULL: input), batched. */
+/* Mean loss of m on (input, target) (target NULL: input), batched: the
+ * reconstruction loss per element, also for a VAE (which then decodes mu and
+ * leaves out the KL term). */
 ae_status ae_model_loss(ae_model *m, const ae_matrix *input, const ae_matrix *target, ae_loss_kind loss,
                         double *out, ae_error *err);
 

@@ -6,7 +6,7 @@
  *
  * Every layer kind is an ae_layer_ops table (a small vtable) in a file of its
  * own (dense.c, conv2d.c, conv2d_transpose.c, maxpool2d.c, upsample2d.c,
- * reshape.c for flatten and reshape), listed in spec.c; a new kind adds one
+ * reshape.c for flatten and reshape, gaussian.c for a VAE's latent), listed in spec.c; a new kind adds one
  * more. The model (model.c) owns the parameter, gradient and activation
  * buffers and hands each layer views. */
 #ifndef AE_NN_LAYER_H
@@ -124,6 +124,12 @@ struct ae_layer {
         struct {          /* reshape, input */
             ae_shape to;
         } reshape;
+        struct {            /* gaussian (gaussian.c) */
+            int latent;     /* L: the input is (2L) = [mu | log sigma^2], the output (L) */
+            ae_rng *sampling; /* draws eps while the model samples; NULL: z = mu */
+            float kl_weight;  /* backward adds kl_weight * dKL/d(input) */
+            double kl_sum;    /* KL summed over the rows of the last forward pass */
+        } gauss;
     } cfg;
 };
 
@@ -139,6 +145,7 @@ extern const ae_layer_ops ae_maxpool2d_ops;
 extern const ae_layer_ops ae_upsample2d_ops;
 extern const ae_layer_ops ae_flatten_ops;
 extern const ae_layer_ops ae_reshape_ops;
+extern const ae_layer_ops ae_gaussian_ops;
 /* "input C H W": not a layer but the image shape of the 784-wide rows, only
  * as the first item of an encoder spec (model.c takes it out of the list). */
 extern const ae_layer_ops ae_input_ops;

@@ -55,6 +55,25 @@ static ae_status infer_shapes(ae_layer *ls, int from, int to, ae_shape in, const
     return AE_OK;
 }
 
+/* A VAE's "gaussian" latent can only be the encoder's last layer. */
+static ae_status check_gaussian(const ae_layer *ls, int n, int allowed, const char *part, int first_no,
+                                ae_error *err)
+{
+    for (int i = 0; i < n; i++)
+        if (ls[i].ops == &ae_gaussian_ops && i != allowed)
+            return ae_fail(err, AE_ERR_ARG, "%s layer %d: 'gaussian' (a VAE's latent) can only be the encoder's last layer",
+                           part, i + first_no);
+    return AE_OK;
+}
+
+void ae_model_set_sampling(ae_model *m, ae_rng *rng)
+{
+    ae_layer *g = ae_model_gaussian(m);
+    if (g) g->cfg.gauss.sampling = rng;
+}
+
+bool ae_model_is_variational(const ae_model *m) { return ae_model_gaussian(m) != NULL; }
+
 /* An "input" item anywhere but first in the encoder is a mistake. */
 static ae_status check_no_input(const ae_layer *ls, int n, int first, const char *part, ae_error *err)
 {
@@ -179,6 +198,8 @@ ae_status ae_model_build(const char *encoder_spec, const char *decoder_spec, int
     }
     if (!st) st = check_no_input(enc, n_enc, skip, "encoder", err);
     if (!st) st = check_no_input(dec, n_dec, 0, "decoder", err);
+    if (!st) st = check_gaussian(enc + skip, n_enc - skip, n_enc - skip - 1, "encoder", 1 + skip, err);
+    if (!st) st = check_gaussian(dec, n_dec, -1, "decoder", 1, err);
     if (st) {
         free(enc);
         free(dec);

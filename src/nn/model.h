@@ -50,6 +50,26 @@ const float *ae_model_forward(ae_model *m, const float *x, int B, int from, int 
  * pre-activation. dx, if non-NULL, receives (B, input of layer from). */
 void ae_model_backward(ae_model *m, const float *x, float *dy, int B, int from, int to, float *dx, int flags);
 
+/* The VAE latent layer (the encoder's last, a "gaussian"), or NULL for a plain autoencoder. */
+static inline ae_layer *ae_model_gaussian(const ae_model *m)
+{
+    ae_layer *l = &m->layers[m->n_enc - 1];
+    return l->ops == &ae_gaussian_ops ? l : NULL;
+}
+
+/* Makes a VAE's latent layer draw z = mu + sigma eps from rng (NULL: z = mu,
+ * the default); no effect on a plain autoencoder. */
+void ae_model_set_sampling(ae_model *m, ae_rng *rng);
+
+/* One batch through the training loss: forward x (B rows), the loss against
+ * t, and with backward also dL/d(params) into m->grads (m->gbuf[0] is used
+ * for dL/dy). A plain autoencoder's loss is the mean over all B * D
+ * elements; a VAE's (see ae_train) the per-row sum of the reconstruction
+ * loss plus kl_beta times the KL term, averaged over the B rows. The latent
+ * noise is whatever ae_model_set_sampling set. */
+double ae_batch_loss(ae_model *m, const float *x, const float *t, int B, ae_loss_kind loss, double kl_beta,
+                     bool backward);
+
 /* Size of the per-sample output of layer i. */
 static inline size_t ae_layer_out_size(const ae_model *m, int i) { return ae_shape_size(m->layers[i].out); }
 

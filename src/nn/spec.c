@@ -9,6 +9,7 @@
 static const ae_layer_ops *const layer_kinds[] = {
     &ae_dense_ops,     &ae_conv2d_ops,  &ae_conv2d_transpose_ops, &ae_maxpool2d_ops,
     &ae_upsample2d_ops, &ae_flatten_ops, &ae_reshape_ops,          &ae_input_ops,
+    &ae_gaussian_ops,
 };
 #define N_KINDS (sizeof layer_kinds / sizeof layer_kinds[0])
 

@@ -26,6 +26,7 @@ ae_train_opts ae_train_defaults(void)
         .loss = AE_LOSS_MSE,
         .seed = 0,
         .shuffle = true,
+        .kl_beta = 1.0,
     };
 }
 
@@ -120,17 +121,34 @@ static ae_status check_pair(const ae_model *m, const ae_matrix *in, const ae_mat
     return st;
 }
 
-/* Sum of the per-element loss over all rows (no gradient), batched. */
-static double loss_sum(ae_model *m, const ae_matrix *in, const ae_matrix *tg, ae_loss_kind loss)
+double ae_batch_loss(ae_model *m, const float *x, const float *t, int B, ae_loss_kind loss, double kl_beta,
+                     bool backward)
+{
+    const size_t count = (size_t)B * (size_t)m->input_dim;
+    ae_layer *g = ae_model_gaussian(m);
+    /* a VAE's loss is a per-row sum, averaged over the rows */
+    const double per = g ? (double)B : (double)count;
+    const bool preact = loss == AE_LOSS_BCE; /* sigmoid output, checked by the callers */
+    float *dy = backward ? m->gbuf[0] : NULL;
+    if (g) g->cfg.gauss.kl_weight = (float)(kl_beta / per);
+    const float *y = ae_model_forward(m, x, B, 0, m->n_layers);
+    double sum = ae_loss_eval(loss, y, t, count, dy, (float)(1.0 / per), preact);
+    if (g) sum += kl_beta * g->cfg.gauss.kl_sum;
+    if (backward && isfinite(sum)) ae_model_backward(m, x, dy, B, 0, m->n_layers, NULL, preact ? AE_BWD_PREACT : 0);
+    return sum / per;
+}
+
+/* The loss over all rows (no gradient), batched: the mean over all elements,
+ * or for a VAE over the rows of the per-row sum. */
+static double loss_mean(ae_model *m, const ae_matrix *in, const ae_matrix *tg, ae_loss_kind loss, double kl_beta)
 {
     size_t D = (size_t)m->input_dim, chunk = (size_t)m->max_batch;
     double s = 0.0;
     for (size_t r = 0; r < in->rows; r += chunk) {
         int B = (int)(in->rows - r < chunk ? in->rows - r : chunk);
-        const float *y = ae_model_forward(m, in->data + r * D, B, 0, m->n_layers);
-        s += ae_loss_eval(loss, y, tg->data + r * D, (size_t)B * D, NULL, 0.0f, false);
+        s += ae_batch_loss(m, in->data + r * D, tg->data + r * D, B, loss, kl_beta, false) * B;
     }
-    return s;
+    return s / (double)in->rows;
 }
 
 ae_status ae_model_loss(ae_model *m, const ae_matrix *input, const ae_matrix *target, ae_loss_kind loss,
@@ -140,7 +158,15 @@ ae_status ae_model_loss(ae_model *m, const ae_matrix *input, const ae_matrix *ta
     ae_status st = check_loss(m, loss, err);
     if (!st) st = check_pair(m, input, target, "loss", err);
     if (st) return st;
-    *out = loss_sum(m, input, target, loss) / ((double)input->rows * (double)m->input_dim);
+    /* reconstruction only, from the mean code: no KL term, no latent noise */
+    size_t D = (size_t)m->input_dim, chunk = (size_t)m->max_batch;
+    double s = 0.0;
+    for (size_t r = 0; r < input->rows; r += chunk) {
+        int B = (int)(input->rows - r < chunk ? input->rows - r : chunk);
+        const float *y = ae_model_forward(m, input->data + r * D, B, 0, m->n_layers);
+        s += ae_loss_eval(loss, y, target->data + r * D, (size_t)B * D, NULL, 0.0f, false);
+    }
+    *out = s / ((double)input->rows * (double)D);
     return AE_OK;
 }
 
@@ -149,6 +175,8 @@ static ae_status check_opts(const ae_train_opts *o, ae_error *err)
     if (o->epochs <= 0) return ae_fail(err, AE_ERR_ARG, "epochs must be positive, got %d", o->epochs);
     if (o->batch_size <= 0) return ae_fail(err, AE_ERR_ARG, "batch size must be positive, got %d", o->batch_size);
     if (o->batch_size > (1 << 20)) return ae_fail(err, AE_ERR_ARG, "batch size %d is too large", o->batch_size);
+    if (!(o->kl_beta >= 0.0 && o->kl_beta < 1e30))
+        return ae_fail(err, AE_ERR_ARG, "the KL weight beta must be finite and at least 0, got %g", o->kl_beta);
     return AE_OK;
 }
 
@@ -186,7 +214,6 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
     /* batch_size <= 2^20 (checked), so a smaller n fits an int too */
     const int B = (size_t)o->batch_size < n ? o->batch_size : (int)n;
     const size_t n_batches = (n + (size_t)B - 1) / (size_t)B;
-    const bool preact = o->loss == AE_LOSS_BCE; /* sigmoid output, checked above */
     const bool distinct_target = target != input;
 
     train_ws w = {0};
@@ -204,13 +231,14 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
     }
     for (size_t i = 0; i < n; i++) w.idx[i] = i;
 
-    ae_rng rng;
+    ae_rng rng, latent_rng;
     ae_rng_seed(&rng, o->seed);
+    /* a VAE's eps has its own stream, so shuffling stays that of a plain AE */
+    ae_rng_seed(&latent_rng, o->seed ^ 0x9e3779b97f4a7c15ull);
     const double t_start = now_s();
     const double total_samples = (double)n * o->epochs;
     bool checkpointed = false;
     int done = 0;
-    float *dy = m->gbuf[0]; /* (B, D) loss gradient */
 
     for (int e = 1; e <= o->epochs && !st; e++) {
         const double t_epoch = now_s();
@@ -234,14 +262,13 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
                 xb = input->data + r0 * D;
                 tb = target->data + r0 * D;
             }
-            const size_t count = (size_t)nb * D;
-            const float *y = ae_model_forward(m, xb, nb, 0, m->n_layers);
-            double loss = ae_loss_eval(o->loss, y, tb, count, dy, 1.0f / (float)count, preact) / (double)count;
+            ae_model_set_sampling(m, &latent_rng);
+            double loss = ae_batch_loss(m, xb, tb, nb, o->loss, o->kl_beta, true);
+            ae_model_set_sampling(m, NULL);
             if (!isfinite(loss)) {
                 st = diverged(err, e, bi + 1, "loss", loss, checkpointed, o->checkpoint);
                 break;
             }
-            ae_model_backward(m, xb, dy, nb, 0, m->n_layers, NULL, preact ? AE_BWD_PREACT : 0);
             ae_optim_step(&w.opt, m->params, m->grads);
             run_sum += loss * nb;
             seen += (size_t)nb;
@@ -274,7 +301,12 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
         }
         double val = NAN;
         if (vin) {
-            val = loss_sum(m, vin, vtg, o->loss) / ((double)vin->rows * (double)D);
+            /* a VAE's validation draws its eps from a stream of its own per epoch */
+            ae_rng val_rng;
+            ae_rng_seed(&val_rng, (o->seed ^ 0x6a09e667f3bcc909ull) + (uint64_t)e);
+            ae_model_set_sampling(m, &val_rng);
+            val = loss_mean(m, vin, vtg, o->loss, o->kl_beta);
+            ae_model_set_sampling(m, NULL);
             if (!isfinite(val)) {
                 st = diverged(err, e, 0, "validation loss", val, checkpointed, o->checkpoint);
                 break;

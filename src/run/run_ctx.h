@@ -1,0 +1,88 @@
+/* The state of one `aeclust run` and the helpers its stages share
+ * (internal to src/run). The stages, one file each:
+ *   run.c          ae_run_experiment: the order of the stages, the outputs
+ *   run_data.c     the data sets, the fit set, noisy copies, codes
+ *   run_train.c    training the autoencoder (fresh noise, augmentation)
+ *   run_cluster.c  the clusterers and the scores of every split */
+#ifndef AE_RUN_CTX_H
+#define AE_RUN_CTX_H
+
+#include <json-c/json.h>
+#include <stdio.h>
+
+#include "aeclust/data.h"
+#include "aeclust/noise.h"
+#include "aeclust/rng.h"
+#include "aeclust/run.h"
+
+/* What changes every epoch of training: the clean images augmented anew
+ * (when augmented != NULL) and fresh noise drawn on them (when noisy != NULL). */
+typedef struct {
+    const ae_matrix *clean;       /* (n, D) the training images */
+    ae_matrix *augmented, *noisy; /* (n, D) each, or NULL */
+    ae_augment_opts augment;
+    ae_noise noise;
+    int height, width;
+    ae_rng rng;
+} epoch_state;
+
+/* An ae_train before_epoch hook over an epoch_state. */
+ae_status ae_run_prepare_epoch(void *user, int epoch, ae_error *err);
+
+typedef struct {
+    const ae_config *cfg;
+    const ae_run_opts *o;
+    ae_dataset split[3]; /* train, test, all: loaded on first use */
+    int loaded[3];
+    ae_dataset fit_subset; /* when data.fit_per_class or data.fit_limit picks a subset */
+    const ae_dataset *fit; /* the set the clusterers are fitted on */
+    char fit_name[48];
+    char stage[1200];
+    json_object *records, *timing;
+    FILE *makeup, *confusion; /* memory streams, written out at the end */
+    char *makeup_buf, *confusion_buf;
+    size_t makeup_len, confusion_len;
+    const char *const *class_names;
+    int n_class_names;
+    ae_run_result *res;
+    ae_model *model; /* the trained autoencoder, or NULL */
+    json_object *training;
+    struct {
+        const ae_dataset *d;
+        ae_matrix codes; /* (n, code_dim) */
+    } codes[4];          /* codes of each set embedded so far */
+    ae_noise noise;      /* [noise] of a denoising autoencoder; kind NONE otherwise */
+    struct {
+        const ae_dataset *d;
+        ae_matrix x; /* (n, D) the noisy copy of d's images */
+    } noisy[4];
+    epoch_state epoch;   /* fresh noise and/or augmentation of the training images */
+    ae_matrix augmented; /* (n, D) this epoch's augmented training images */
+    json_object *denoising;
+} run_ctx;
+
+double ae_run_now(void);
+/* A progress line through the run's log callback. */
+void ae_run_say(run_ctx *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Adds seconds to metrics.json's timing_s[what]. */
+void ae_run_add_time(run_ctx *r, const char *what, double seconds);
+/* The split "train", "test" or "all", loaded on first use. */
+ae_status ae_run_get_split(run_ctx *r, const char *name, const ae_dataset **out, ae_error *err);
+/* Picks the set the clusterers are fitted on (data.fit, fit_per_class, fit_limit). */
+ae_status ae_run_prepare_fit_set(run_ctx *r, ae_error *err);
+/* out = the path of file inside the run folder being built. */
+ae_status ae_run_stage_path(run_ctx *r, char *out, size_t n, const char *file, ae_error *err);
+/* noisy (allocated here) = x with noise nz, from the seeded stream `stream` of the experiment. */
+ae_status ae_run_noisy_copy(const ae_config *c, const ae_noise *nz, const ae_matrix *x, uint64_t stream,
+                            ae_matrix *noisy, ae_error *err);
+/* The noisy copy of a set's images, drawn once per set. */
+ae_status ae_run_noisy_x(run_ctx *r, const ae_dataset *d, ae_matrix **out, ae_error *err);
+/* The matrix a set is clustered in: pixels, or codes (computed once, saved as codes_KEY.npy). */
+ae_status ae_run_space_x(run_ctx *r, const char *space, const ae_dataset *d, const char *key, const ae_matrix **x,
+                         ae_error *err);
+/* Trains the experiment's autoencoder on data.train into the run folder. */
+ae_status ae_run_train_model(run_ctx *r, ae_error *err);
+/* Fits k-means in a space and scores every requested split. */
+ae_status ae_run_kmeans(run_ctx *r, const char *space, ae_error *err);
+
+#endif
