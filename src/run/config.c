@@ -137,7 +137,7 @@ static int parse_value(const cfg_key *k, const char *text, cfg_value *v, char *w
             }
             strcpy(v->items[v->n_items++], tok);
         }
-        if (v->n_items == 0) {
+        if (v->n_items == 0 && k->def[0] != '\0') { /* a list whose default is empty is optional */
             snprintf(why, n, "empty list");
             return -1;
         }

@@ -31,6 +31,8 @@ static ae_status write_outputs(run_ctx *r, ae_error *err)
     json_object_object_add(root, "timing_s", json_object_get(r->timing));
     if (r->training) json_object_object_add(root, "training", json_object_get(r->training));
     if (r->denoising) json_object_object_add(root, "denoising", json_object_get(r->denoising));
+    if (r->decode) json_object_object_add(root, "decode", json_object_get(r->decode));
+    if (r->sweep) json_object_object_add(root, "denoising_sweep", json_object_get(r->sweep));
     json_object_object_add(root, "results", json_object_get(r->records));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!(st = ae_run_stage_path(r, path, sizeof path, "metrics.json", err))) {
@@ -60,6 +62,21 @@ static ae_status write_outputs(run_ctx *r, ae_error *err)
         return st;
     }
     return ae_afile_commit(&f, err);
+}
+
+/* Builds the experiment's model once, untrained, to check its spec and what
+ * [decode] asks of it. */
+static ae_status check_model(run_ctx *r, ae_error *err)
+{
+    const ae_dataset *d;
+    ae_model *m;
+    ae_status st = ae_run_get_split(r, ae_config_str(r->cfg, "data", "train"), &d, err);
+    if (st || (st = ae_experiment_model_new(r->cfg, (int)d->x.cols, &m, err))) return st;
+    if (ae_config_int(r->cfg, "decode", "grid") > 0 && ae_model_code_dim(m) != 2)
+        st = ae_fail(err, AE_ERR_ARG, "%s: decode.grid needs a 2-D code, this model's is %d wide",
+                     ae_config_origin(r->cfg, "decode", "grid"), ae_model_code_dim(m));
+    ae_model_free(m);
+    return st;
 }
 
 ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_result *res, ae_error *err)
@@ -109,9 +126,28 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
             goto done;
         }
     }
-    /* the fit set first: a setting that does not fit the data fails before any training */
-    if ((st = ae_run_prepare_fit_set(&r, err))) goto done;
-    if (has_model && (st = ae_run_train_model(&r, err))) goto done;
+    int sweep = ae_config_list_len(cfg, "noise", "sweep") > 0;
+    int clustering = !ae_config_list_has(cfg, "cluster", "method", "none");
+    if (!clustering && ae_config_list_len(cfg, "cluster", "method") > 1) {
+        st = ae_fail(err, AE_ERR_ARG, "%s: cluster.method = none cannot be listed with a clusterer",
+                     ae_config_origin(cfg, "cluster", "method"));
+        goto done;
+    }
+    if (sweep && (r.noise.kind == AE_NOISE_NONE || clustering)) {
+        st = ae_fail(err, AE_ERR_ARG, "%s: noise.sweep trains one denoising model per amount: it needs a noise.kind "
+                                      "and cluster.method = none",
+                     ae_config_origin(cfg, "noise", "sweep"));
+        goto done;
+    }
+    if (sweep) {
+        st = ae_run_noise_sweep(&r, &r.sweep, err);
+        goto finish;
+    }
+    /* the fit set and the model first: a setting that does not fit the data
+     * fails before any training */
+    if (clustering && (st = ae_run_prepare_fit_set(&r, err))) goto done;
+    if (has_model && (st = check_model(&r, err))) goto done;
+    if (has_model && ((st = ae_run_train_model(&r, err)) || (st = ae_run_decode_outputs(&r, err)))) goto done;
     int n_spaces = ae_config_list_len(cfg, "cluster", "space");
     int n_methods = ae_config_list_len(cfg, "cluster", "method");
     for (int sp = 0; sp < n_spaces && !st; sp++) {
@@ -122,6 +158,7 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
             if (!strcmp(method, "kmeans")) st = ae_run_kmeans(&r, space, err);
         }
     }
+finish:
     if (st) goto done;
     res->total_s = ae_run_now() - t_start;
     json_object_object_add(r.timing, "total", json_object_new_double(res->total_s));
@@ -139,6 +176,8 @@ done:
     json_object_put(r.timing);
     json_object_put(r.training);
     json_object_put(r.denoising);
+    json_object_put(r.decode);
+    json_object_put(r.sweep);
     for (int i = 0; i < 4; i++) ae_matrix_free(&r.noisy[i].x);
     ae_matrix_free(&r.augmented);
     for (int i = 0; i < 4; i++) ae_matrix_free(&r.codes[i].codes);

@@ -38,6 +38,7 @@ typedef struct {
     const ae_dataset *fit; /* the set the clusterers are fitted on */
     char fit_name[48];
     char stage[1200];
+    char sub[64]; /* "" or the subfolder of stage being written ("rate-0.2/") */
     json_object *records, *timing;
     FILE *makeup, *confusion; /* memory streams, written out at the end */
     char *makeup_buf, *confusion_buf;
@@ -59,6 +60,10 @@ typedef struct {
     epoch_state epoch;   /* fresh noise and/or augmentation of the training images */
     ae_matrix augmented; /* (n, D) this epoch's augmented training images */
     json_object *denoising;
+    ae_model *live_model; /* the model while it trains (for the epoch hook), else NULL */
+    int prepare_epochs;   /* the epoch hook redraws noise/augmentation (epoch) */
+    json_object *decode;  /* what [decode] wrote, or NULL */
+    json_object *sweep;   /* the records of a noise sweep, or NULL */
 } run_ctx;
 
 double ae_run_now(void);
@@ -82,6 +87,12 @@ ae_status ae_run_space_x(run_ctx *r, const char *space, const ae_dataset *d, con
                          ae_error *err);
 /* Trains the experiment's autoencoder on data.train into the run folder. */
 ae_status ae_run_train_model(run_ctx *r, ae_error *err);
+/* [decode]: images decoded from the prior (samples.npy) and from a grid of a
+ * 2-D code (latent_grid.npy). */
+ae_status ae_run_decode_outputs(run_ctx *r, ae_error *err);
+/* [noise] sweep: one denoising autoencoder per amount, each in its own
+ * subfolder, with the denoising errors and example images. */
+ae_status ae_run_noise_sweep(run_ctx *r, json_object **out, ae_error *err);
 /* Fits k-means in a space and scores every requested split. */
 ae_status ae_run_kmeans(run_ctx *r, const char *space, ae_error *err);
 

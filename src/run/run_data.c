@@ -94,7 +94,7 @@ ae_status ae_run_prepare_fit_set(run_ctx *r, ae_error *err)
 
 ae_status ae_run_stage_path(run_ctx *r, char *out, size_t n, const char *file, ae_error *err)
 {
-    if (snprintf(out, n, "%s/%s", r->stage, file) >= (int)n)
+    if (snprintf(out, n, "%s/%s%s", r->stage, r->sub, file) >= (int)n)
         return ae_fail(err, AE_ERR_ARG, "%s/%s: path too long", r->stage, file);
     return AE_OK;
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "aeclust/nn.h"
+#include "aeclust/npy.h"
+#include "core/fs.h"
 #include "run_ctx.h"
 
 /* An ae_train before_epoch hook over an epoch_state. Without augmentation the
@@ -35,6 +37,7 @@ static ae_status train_options(const ae_config *c, const ae_run_opts *o, ae_trai
     t->momentum = ae_config_double(c, "train", "momentum");
     t->shuffle = ae_config_bool(c, "train", "shuffle");
     t->seed = (uint64_t)ae_config_int(c, "experiment", "seed");
+    t->kl_beta = ae_config_double(c, "train", "beta");
     t->progress = o->progress;
     t->user = o->user;
     ae_status st = ae_optimizer_parse(ae_config_str(c, "train", "optimizer"), &t->optimizer, err);
@@ -69,6 +72,7 @@ typedef struct {
     ae_status (*before_epoch)(void *user, int epoch, ae_error *err);
     void *hook_user;
     const ae_run_opts *o; /* for the progress callback inside the trampolines */
+    ae_model **live;      /* if non-NULL, points at the model while it trains */
 } train_data;
 
 static void progress_trampoline(void *user, const ae_train_progress *p)
@@ -117,7 +121,10 @@ static ae_status experiment_train(const ae_config *c, train_data *d, const char 
                  t.lr, ae_loss_name(t.loss), d->target ? ", noisy input -> clean target" : "");
         o->log(o->user, line);
     }
-    if ((st = ae_train(m, d->x, d->target, &t, h, err))) goto fail;
+    if (d->live) *d->live = m;
+    st = ae_train(m, d->x, d->target, &t, h, err);
+    if (d->live) *d->live = NULL;
+    if (st) goto fail;
     *out = m;
     return AE_OK;
 fail:
@@ -201,6 +208,33 @@ static ae_status report_denoising(run_ctx *r, const ae_dataset *d, ae_error *err
     return AE_OK;
 }
 
+/* snapshots/codes_test_epoch_NNN.npy: the codes of the test images after
+ * `epoch` epochs (0: the initial weights), for pictures of the latent space
+ * as it forms. */
+static ae_status snapshot_codes(run_ctx *r, ae_model *m, int epoch, ae_error *err)
+{
+    const ae_dataset *test;
+    char dir[1400], path[1500];
+    ae_status st = ae_run_get_split(r, "test", &test, err);
+    if (st || (st = ae_run_stage_path(r, dir, sizeof dir, "snapshots", err))) return st;
+    if ((st = ae_mkdir_p(dir, err))) return st;
+    snprintf(path, sizeof path, "%s/codes_test_epoch_%03d.npy", dir, epoch);
+    ae_matrix codes = {0};
+    if (!(st = ae_model_encode(m, &test->x, &codes, err))) st = ae_npy_write_matrix(path, &codes, err);
+    ae_matrix_free(&codes);
+    return st;
+}
+
+/* Before every epoch of a run: fresh noise or augmentation, and snapshots. */
+static ae_status run_epoch_hook(void *user, int epoch, ae_error *err)
+{
+    run_ctx *r = user;
+    ae_status st = r->prepare_epochs ? ae_run_prepare_epoch(&r->epoch, epoch, err) : AE_OK;
+    long every = ae_config_int(r->cfg, "train", "snapshot_every");
+    if (!st && every > 0 && (epoch - 1) % every == 0) st = snapshot_codes(r, r->live_model, epoch - 1, err);
+    return st;
+}
+
 /* Trains the experiment's autoencoder on data.train into the run folder. */
 ae_status ae_run_train_model(run_ctx *r, ae_error *err)
 {
@@ -228,8 +262,13 @@ ae_status ae_run_train_model(run_ctx *r, ae_error *err)
     int augmenting = es->augment.max_shift > 0 || es->augment.hflip;
     if (augmenting || (noisy_train && ae_config_bool(c, "noise", "fresh"))) {
         ae_rng_seed(&es->rng, (uint64_t)ae_config_int(c, "experiment", "seed") * 8 + 7);
-        td.before_epoch = ae_run_prepare_epoch;
-        td.hook_user = es;
+        r->prepare_epochs = 1;
+    }
+    long snapshot_every = ae_config_int(c, "train", "snapshot_every");
+    if (r->prepare_epochs || snapshot_every > 0) {
+        td.before_epoch = run_epoch_hook;
+        td.hook_user = r;
+        td.live = &r->live_model;
     }
     if (augmenting) {
         /* the model learns from the augmented images (as the noisy input's clean target) */
@@ -246,6 +285,8 @@ ae_status ae_run_train_model(run_ctx *r, ae_error *err)
     double dt = ae_run_now() - t0;
     ae_run_add_time(r, "train", dt);
     if (!st) st = ae_train_history_write_csv(hist_path, &h, err);
+    /* the hook saw the model up to epoch n - 1 */
+    if (!st && snapshot_every > 0) st = snapshot_codes(r, r->model, h.n, err);
     if (!st && h.n > 0) {
         const ae_epoch_stats *last = &h.epochs[h.n - 1];
         double secs = 0;
