@@ -32,7 +32,7 @@ static void test_spec_errors(void **state)
     expect_error("dense 128 relu, dense 32,", dec, 784, "encoder layer 3: empty");
     expect_error("dens 128", dec, 784,
                  "encoder layer 1: unknown layer type 'dens' (known: dense, conv2d, conv2d_transpose, maxpool2d, "
-                 "upsample2d, flatten, reshape, input)");
+                 "upsample2d, flatten, reshape, input, gaussian)");
     expect_error("dense", dec, 784, "encoder layer 1: dense needs a width");
     expect_error("dense abc relu", dec, 784, "encoder layer 1: dense width 'abc' is not a number");
     expect_error("dense 12x relu", dec, 784, "dense width '12x' is not a number");

@@ -8,12 +8,18 @@
 #include "args.h"
 
 int cmd_export(int argc, char **argv);
+int cmd_gmm(int argc, char **argv);
 int cmd_kmeans(int argc, char **argv);
+int cmd_tsne(int argc, char **argv);
+int cmd_pca(int argc, char **argv);
+int cmd_elbow(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_embed(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Loads an experiment file and applies the --set and --seed options of cmd
  * (either may be absent from its table). Returns 0, or prints the error and

@@ -16,8 +16,14 @@ static const struct {
     {"train", cmd_train, "train an experiment's autoencoder and save the model"},
     {"embed", cmd_embed, "encode a matrix or a data set split with a trained model"},
     {"summary", cmd_summary, "print an experiment's (or a model file's) layers and parameter counts"},
+    {"report", cmd_report, "rebuild a run folder's report.html (results, tables, figures)"},
+    {"gmm", cmd_gmm, "Gaussian mixture by EM on a matrix (.npy or IDX)"},
     {"kmeans", cmd_kmeans, "k-means on a matrix (.npy or IDX)"},
+    {"tsne", cmd_tsne, "t-SNE: a 2-D embedding of a matrix (.npy or IDX)"},
+    {"pca", cmd_pca, "PCA: a matrix's top principal components and explained variance"},
+    {"elbow", cmd_elbow, "the elbow: k-means inertia for k = 1..25 as CSV"},
     {"metrics", cmd_metrics, "score cluster assignments against true labels"},
+    {"plot", cmd_plot, "draw a figure (curves, scatter, confusion, image grids) as PNG"},
     {"export", cmd_export, "write a data set split as .npy files"},
 };
 

@@ -18,6 +18,7 @@
 #include "core/atomic_file.h"
 #include "core/fs.h"
 
+#include "aeclust/report.h"
 #include "run_ctx.h"
 
 static ae_status write_outputs(run_ctx *r, ae_error *err)
@@ -33,6 +34,9 @@ static ae_status write_outputs(run_ctx *r, ae_error *err)
     if (r->denoising) json_object_object_add(root, "denoising", json_object_get(r->denoising));
     if (r->decode) json_object_object_add(root, "decode", json_object_get(r->decode));
     if (r->sweep) json_object_object_add(root, "denoising_sweep", json_object_get(r->sweep));
+    if (r->embed) json_object_object_add(root, "embed", json_object_get(r->embed));
+    if (r->fits) json_object_object_add(root, "fits", json_object_get(r->fits));
+    if (r->elbow) json_object_object_add(root, "elbow", json_object_get(r->elbow));
     json_object_object_add(root, "results", json_object_get(r->records));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!(st = ae_run_stage_path(r, path, sizeof path, "metrics.json", err))) {
@@ -133,6 +137,12 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
                      ae_config_origin(cfg, "cluster", "method"));
         goto done;
     }
+    if (ae_config_int(cfg, "elbow", "k_max") > 0 && ae_config_int(cfg, "elbow", "k_min") > ae_config_int(cfg, "elbow", "k_max")) {
+        st = ae_fail(err, AE_ERR_ARG, "%s: the elbow's k-range is empty (k_min %ld > k_max %ld)",
+                     ae_config_origin(cfg, "elbow", "k_min"), ae_config_int(cfg, "elbow", "k_min"),
+                     ae_config_int(cfg, "elbow", "k_max"));
+        goto done;
+    }
     if (sweep && (r.noise.kind == AE_NOISE_NONE || clustering)) {
         st = ae_fail(err, AE_ERR_ARG, "%s: noise.sweep trains one denoising model per amount: it needs a noise.kind "
                                       "and cluster.method = none",
@@ -147,7 +157,9 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
      * fails before any training */
     if (clustering && (st = ae_run_prepare_fit_set(&r, err))) goto done;
     if (has_model && (st = check_model(&r, err))) goto done;
-    if (has_model && ((st = ae_run_train_model(&r, err)) || (st = ae_run_decode_outputs(&r, err)))) goto done;
+    if (has_model && ((st = ae_run_train_model(&r, err)) || (st = ae_run_decode_outputs(&r, err)) ||
+                      (st = ae_run_model_figures(&r, err))))
+        goto done;
     int n_spaces = ae_config_list_len(cfg, "cluster", "space");
     int n_methods = ae_config_list_len(cfg, "cluster", "method");
     for (int sp = 0; sp < n_spaces && !st; sp++) {
@@ -155,14 +167,22 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
         if (!strcmp(space, "auto")) space = has_model ? "code" : "pixels";
         for (int m = 0; m < n_methods && !st; m++) {
             const char *method = ae_config_list_item(cfg, "cluster", "method", m);
-            if (!strcmp(method, "kmeans")) st = ae_run_kmeans(&r, space, err);
+            if (!strcmp(method, "kmeans"))
+                st = ae_run_kmeans(&r, space, err);
+            else if (!strcmp(method, "gmm"))
+                st = ae_run_gmm(&r, space, err);
+            else if (!strcmp(method, "pca+kmeans"))
+                st = ae_run_pca_kmeans(&r, space, err);
         }
+        if (!st && sp == 0 && clustering && ae_config_int(cfg, "elbow", "k_max") > 0) st = ae_run_elbow(&r, space, err);
+        if (!st && clustering) st = ae_run_embed(&r, space, err);
     }
 finish:
     if (st) goto done;
     res->total_s = ae_run_now() - t_start;
     json_object_object_add(r.timing, "total", json_object_new_double(res->total_s));
     if ((st = write_outputs(&r, err))) goto done;
+    if (ae_config_bool(cfg, "report", "html") && (st = ae_report_write(r.stage, err))) goto done;
     st = ae_stage_commit(r.stage, res->out_dir, err);
     if (!st) r.stage[0] = '\0';
 
@@ -178,6 +198,11 @@ done:
     json_object_put(r.denoising);
     json_object_put(r.decode);
     json_object_put(r.sweep);
+    ae_train_history_free(&r.history);
+    json_object_put(r.embed);
+    json_object_put(r.fits);
+    json_object_put(r.elbow);
+    for (int i = 0; i < r.n_fit_preds; i++) ae_labels_free(&r.fit_preds[i].labels);
     for (int i = 0; i < 4; i++) ae_matrix_free(&r.noisy[i].x);
     ae_matrix_free(&r.augmented);
     for (int i = 0; i < 4; i++) ae_matrix_free(&r.codes[i].codes);
@@ -190,6 +215,10 @@ done:
 
 void ae_run_result_print(const ae_run_result *res, FILE *f)
 {
+    if (res->n_records == 0) {
+        fprintf(f, "(no clustering in this experiment: see metrics.json)\n");
+        return;
+    }
     fprintf(f, "%-9s %-7s %-22s %6s %7s %7s %7s %7s %10s %7s\n", "clusterer", "space", "split", "n", "ACC", "purity",
             "ARI", "NMI", "silhouette", "DBI");
     for (int i = 0; i < res->n_records; i++) {

@@ -55,14 +55,17 @@ static ae_status score(run_ctx *r, const char *clusterer, const char *space, con
     }
     json_object_array_add(r->records, j);
 
-    char path[1400], file[256];
-    snprintf(file, sizeof file, "pred_%s_%s_%s.npy", clusterer, space, file_key);
+    char path[1400], file[256], cname[32];
+    ae_run_file_name(clusterer, cname, sizeof cname);
+    snprintf(file, sizeof file, "pred_%s_%s_%s.npy", cname, space, file_key);
     if ((st = ae_run_stage_path(r, path, sizeof path, file, err)) || (st = ae_npy_write_labels(path, pred, err))) goto done;
     snprintf(file, sizeof file, "labels_%s.npy", file_key);
     if ((st = ae_run_stage_path(r, path, sizeof path, file, err)) || (st = ae_npy_write_labels(path, &d->y, err))) goto done;
     const char *title = "== %s on %s, %s split (n = %zu) ==\n";
     fprintf(r->makeup, title, clusterer, space, split_label, rec->n);
     fprintf(r->confusion, title, clusterer, space, split_label, rec->n);
+    if ((st = ae_run_record_figures(r, clusterer, space, file_key, d, pred, &c, err))) goto done;
+    if (!strcmp(file_key, "fit") && (st = ae_run_keep_fit_labels(r, clusterer, space, pred, err))) goto done;
     st = ae_makeup_write(r->makeup, &c, r->class_names, r->n_class_names, err);
     if (!st) st = ae_confusion_write(r->confusion, &c, r->class_names, r->n_class_names, err);
     fputc('\n', r->makeup);
@@ -73,6 +76,42 @@ static ae_status score(run_ctx *r, const char *clusterer, const char *space, con
 done:
     ae_contingency_free(&c);
     return st;
+}
+
+ae_status ae_run_score_splits(run_ctx *r, const char *clusterer, const char *space, const ae_labels *fit_labels,
+                             ae_run_predict_fn predict, const void *model, ae_error *err)
+{
+    ae_status st = AE_OK;
+    int n_score = ae_config_list_len(r->cfg, "data", "score");
+    int scored_fit = 0;
+    for (int i = 0; i < n_score && !st; i++) {
+        const char *s = ae_config_list_item(r->cfg, "data", "score", i);
+        int is_fit = !strcmp(s, "fit") || (!strcmp(s, r->fit_name) && r->fit != &r->fit_subset);
+        int geometry = ae_config_list_has(r->cfg, "eval", "geometry", s) ||
+                       (is_fit && (ae_config_list_has(r->cfg, "eval", "geometry", "fit") ||
+                                   (r->fit != &r->fit_subset &&
+                                    ae_config_list_has(r->cfg, "eval", "geometry", r->fit_name))));
+        if (is_fit) {
+            if (scored_fit++) continue; /* "fit" and its split name are the same set */
+            st = score(r, clusterer, space, r->fit_name, "fit", r->fit, fit_labels, geometry, err);
+            continue;
+        }
+        const ae_dataset *d;
+        const ae_matrix *x;
+        if ((st = ae_run_get_split(r, s, &d, err)) || (st = ae_run_space_x(r, space, d, s, &x, err))) break;
+        ae_labels pred = {0};
+        double tp = ae_run_now();
+        if ((st = predict(model, x, &pred, err))) break;
+        ae_run_add_time(r, "predict", ae_run_now() - tp);
+        st = score(r, clusterer, space, s, s, d, &pred, geometry, err);
+        ae_labels_free(&pred);
+    }
+    return st;
+}
+
+static ae_status predict_kmeans(const void *centroids, const ae_matrix *x, ae_labels *out, ae_error *err)
+{
+    return ae_kmeans_predict(centroids, x, out, NULL, err);
 }
 
 ae_status ae_run_kmeans(run_ctx *r, const char *space, ae_error *err)
@@ -97,33 +136,11 @@ ae_status ae_run_kmeans(run_ctx *r, const char *space, ae_error *err)
 
     char path[1400], file[128];
     snprintf(file, sizeof file, "centroids_kmeans_%s.npy", space);
-    if ((st = ae_run_stage_path(r, path, sizeof path, file, err)) || (st = ae_npy_write_matrix(path, &km.centroids, err)))
+    if ((st = ae_run_stage_path(r, path, sizeof path, file, err)) || (st = ae_npy_write_matrix(path, &km.centroids, err)) ||
+        (st = ae_run_centroid_figure(r, "kmeans", space, &km.centroids, err)))
         goto done;
 
-    int n_score = ae_config_list_len(r->cfg, "data", "score");
-    int scored_fit = 0;
-    for (int i = 0; i < n_score && !st; i++) {
-        const char *s = ae_config_list_item(r->cfg, "data", "score", i);
-        int is_fit = !strcmp(s, "fit") || (!strcmp(s, r->fit_name) && r->fit != &r->fit_subset);
-        int geometry = ae_config_list_has(r->cfg, "eval", "geometry", s) ||
-                       (is_fit && (ae_config_list_has(r->cfg, "eval", "geometry", "fit") ||
-                                   (r->fit != &r->fit_subset &&
-                                    ae_config_list_has(r->cfg, "eval", "geometry", r->fit_name))));
-        if (is_fit) {
-            if (scored_fit++) continue; /* "fit" and its split name are the same set */
-            st = score(r, "kmeans", space, r->fit_name, "fit", r->fit, &km.labels, geometry, err);
-            continue;
-        }
-        const ae_dataset *d;
-        const ae_matrix *x;
-        if ((st = ae_run_get_split(r, s, &d, err)) || (st = ae_run_space_x(r, space, d, s, &x, err))) break;
-        ae_labels pred = {0};
-        double tp = ae_run_now();
-        if ((st = ae_kmeans_predict(&km.centroids, x, &pred, NULL, err))) break;
-        ae_run_add_time(r, "predict", ae_run_now() - tp);
-        st = score(r, "kmeans", space, s, s, d, &pred, geometry, err);
-        ae_labels_free(&pred);
-    }
+    st = ae_run_score_splits(r, "kmeans", space, &km.labels, predict_kmeans, &km.centroids, err);
 done:
     ae_kmeans_result_free(&km);
     return st;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "aeclust/data.h"
+#include "aeclust/metrics.h"
 #include "aeclust/noise.h"
 #include "aeclust/rng.h"
 #include "aeclust/run.h"
@@ -64,9 +65,26 @@ typedef struct {
     int prepare_epochs;   /* the epoch hook redraws noise/augmentation (epoch) */
     json_object *decode;  /* what [decode] wrote, or NULL */
     json_object *sweep;   /* the records of a noise sweep, or NULL */
+    ae_train_history history; /* of the trained model (for its loss figure) */
+#define AE_RUN_MAX_FIT_PREDS 8
+    struct ae_run_fit_pred {
+        char clusterer[16], space[16];
+        ae_labels labels; /* (fit set rows) */
+    } fit_preds[AE_RUN_MAX_FIT_PREDS]; /* each clusterer's assignment of the fit set */
+    int n_fit_preds;
+    json_object *embed; /* t-SNE records, or NULL */
+    json_object *fits;  /* what each fitted clusterer reports ("gmm_code": {...}), or NULL */
+    json_object *elbow; /* the elbow's inertias, or NULL */
 } run_ctx;
 
 double ae_run_now(void);
+/* A clusterer's name as it appears in file names: "pca+kmeans" -> "pca-kmeans". */
+static inline void ae_run_file_name(const char *clusterer, char *out, size_t n)
+{
+    snprintf(out, n, "%s", clusterer);
+    for (char *c = out; *c; c++)
+        if (*c == '+' || *c == '_') *c = '-';
+}
 /* A progress line through the run's log callback. */
 void ae_run_say(run_ctx *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Adds seconds to metrics.json's timing_s[what]. */
@@ -93,6 +111,41 @@ ae_status ae_run_decode_outputs(run_ctx *r, ae_error *err);
 /* [noise] sweep: one denoising autoencoder per amount, each in its own
  * subfolder, with the denoising errors and example images. */
 ae_status ae_run_noise_sweep(run_ctx *r, json_object **out, ae_error *err);
+/* ---- figures (run_figures.c) ---- */
+/* Whether [report] figures is on. */
+int ae_run_figures_on(const run_ctx *r);
+/* out = figures/NAME.png in the run folder (the folder made on first use). */
+ae_status ae_run_figure_path(run_ctx *r, char *out, size_t n, const char *name, ae_error *err);
+/* confusion_ and clusters_CLUSTERER_SPACE_KEY.png of one scored clustering. */
+ae_status ae_run_record_figures(run_ctx *r, const char *clusterer, const char *space, const char *file_key,
+                                const ae_dataset *d, const ae_labels *pred, const ae_contingency *c, ae_error *err);
+/* centroids_CLUSTERER_SPACE.png: centres as images (decoded in the code space). */
+ae_status ae_run_centroid_figure(run_ctx *r, const char *clusterer, const char *space, const ae_matrix *centres,
+                                 ae_error *err);
+/* summary.txt and the model's figures: loss, reconstructions, denoising,
+ * decoded grid and samples, latent snapshots. */
+ae_status ae_run_model_figures(run_ctx *r, ae_error *err);
+/* denoising.png of a noise sweep, from the images each amount kept. */
+ae_status ae_run_sweep_figure(run_ctx *r, json_object *sweep, int h, int w, ae_error *err);
+
+/* ---- 2-D pictures of a space (run_embed.c) ---- */
+/* Keeps a copy of a clusterer's assignment of the fit set for the scatters. */
+ae_status ae_run_keep_fit_labels(run_ctx *r, const char *clusterer, const char *space, const ae_labels *pred,
+                                 ae_error *err);
+/* Scatters of a 2-D space and, with [embed] tsne, its t-SNE. */
+ae_status ae_run_embed(run_ctx *r, const char *space, ae_error *err);
+
+/* Assigns the rows of x (one split in a space) with a fitted clusterer. */
+typedef ae_status (*ae_run_predict_fn)(const void *model, const ae_matrix *x, ae_labels *out, ae_error *err);
+/* Scores every split data.score asks for: the fit set with fit_labels, the
+ * others with predict(model, ...). */
+ae_status ae_run_score_splits(run_ctx *r, const char *clusterer, const char *space, const ae_labels *fit_labels,
+                             ae_run_predict_fn predict, const void *model, ae_error *err);
+/* A Gaussian mixture, and k-means after PCA, in a space (run_mixture.c). */
+ae_status ae_run_gmm(run_ctx *r, const char *space, ae_error *err);
+ae_status ae_run_pca_kmeans(run_ctx *r, const char *space, ae_error *err);
+/* The elbow of k-means in a space (run_elbow.c). */
+ae_status ae_run_elbow(run_ctx *r, const char *space, ae_error *err);
 /* Fits k-means in a space and scores every requested split. */
 ae_status ae_run_kmeans(run_ctx *r, const char *space, ae_error *err);
 

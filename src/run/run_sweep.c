@@ -49,6 +49,7 @@ static void reset_for_next(run_ctx *r)
     ae_matrix_free(&r->augmented);
     ae_model_free(r->model);
     r->model = NULL;
+    ae_train_history_free(&r->history);
     json_object_put(r->training);
     json_object_put(r->denoising);
     r->training = r->denoising = NULL;
@@ -98,7 +99,9 @@ ae_status ae_run_noise_sweep(run_ctx *r, json_object **out, ae_error *err)
         char dir[1400];
         if ((st = ae_run_stage_path(r, dir, sizeof dir, "", err)) || (st = ae_mkdir_p(dir, err))) break;
         ae_run_say(r, "noise sweep: %s amount %g (%d of %d)", ae_noise_name(r->noise.kind), amounts[i], i + 1, n);
-        if ((st = ae_run_train_model(r, err)) || (st = keep_examples(r, eval, err))) break;
+        if ((st = ae_run_train_model(r, err)) || (st = keep_examples(r, eval, err)) ||
+            (st = ae_run_model_figures(r, err)))
+            break;
         json_object *rec = json_object_get(r->denoising);
         json_object_object_add(rec, "folder", json_object_new_string(r->sub));
         if (r->training) json_object_object_add(rec, "training", json_object_get(r->training));
@@ -106,6 +109,7 @@ ae_status ae_run_noise_sweep(run_ctx *r, json_object **out, ae_error *err)
     }
     r->sub[0] = '\0';
     reset_for_next(r); /* the records are in the list now */
+    if (!st) st = ae_run_sweep_figure(r, list, eval->height, eval->width, err);
     if (st) {
         json_object_put(list);
         return st;

@@ -303,7 +303,8 @@ ae_status ae_run_train_model(run_ctx *r, ae_error *err)
                                json_object_new_double((double)d->x.rows * h.n / secs));
         ae_run_say(r, "trained in %.1f s (%.2f s per epoch), final loss %.6f", dt, secs / h.n, last->train_loss);
     }
-    ae_train_history_free(&h);
+    ae_train_history_free(&r->history);
+    r->history = h; /* kept for the loss figure */
     if (!st && r->noise.kind != AE_NOISE_NONE) st = report_denoising(r, v ? v : d, err);
     return st;
 }
