@@ -114,17 +114,23 @@ static ae_status predict_kmeans(const void *centroids, const ae_matrix *x, ae_la
     return ae_kmeans_predict(centroids, x, out, NULL, err);
 }
 
-ae_status ae_run_kmeans(run_ctx *r, const char *space, ae_error *err)
+ae_kmeans_opts ae_run_kmeans_opts(const run_ctx *r)
 {
-    const ae_matrix *x_fit;
-    ae_status st = ae_run_space_x(r, space, r->fit, "fit", &x_fit, err);
-    if (st) return st;
     ae_kmeans_opts ko = ae_kmeans_defaults();
     ko.k = (int)ae_config_int(r->cfg, "cluster", "k");
     ko.n_init = (int)ae_config_int(r->cfg, "cluster", "n_init");
     ko.max_iter = (int)ae_config_int(r->cfg, "cluster", "max_iter");
     ko.tol = ae_config_double(r->cfg, "cluster", "tol");
     ko.seed = (uint64_t)ae_config_int(r->cfg, "experiment", "seed");
+    return ko;
+}
+
+ae_status ae_run_kmeans(run_ctx *r, const char *space, ae_error *err)
+{
+    const ae_matrix *x_fit;
+    ae_status st = ae_run_space_x(r, space, r->fit, "fit", &x_fit, err);
+    if (st) return st;
+    ae_kmeans_opts ko = ae_run_kmeans_opts(r);
     ae_run_say(r, "k-means: k = %d, n_init = %d on %zu x %zu %s of %s", ko.k, ko.n_init, x_fit->rows, x_fit->cols, space,
         r->fit_name);
     double t0 = ae_run_now();

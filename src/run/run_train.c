@@ -215,7 +215,7 @@ static ae_status snapshot_codes(run_ctx *r, ae_model *m, int epoch, ae_error *er
 {
     const ae_dataset *test;
     char dir[1400], path[1500];
-    ae_status st = ae_run_get_split(r, "test", &test, err);
+    ae_status st = ae_run_picture_set(r, &test, err);
     if (st || (st = ae_run_stage_path(r, dir, sizeof dir, "snapshots", err))) return st;
     if ((st = ae_mkdir_p(dir, err))) return st;
     snprintf(path, sizeof path, "%s/codes_test_epoch_%03d.npy", dir, epoch);
