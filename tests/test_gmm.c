@@ -167,6 +167,27 @@ static void test_errors(void **state)
     assert_int_equal(ae_gmm_fit(&x, &o, &g, NULL, &err), AE_OK);
     ae_gmm_free(g);
     g = NULL;
+    ae_matrix_free(&x);
+    /* duplicates whose covariances come out as rounding noise (~1e-31 full, ~1e-15 diag)
+     * rather than exactly 0: still singular, never a finite nonsense fit (was
+     * log-likelihood -1e31 per point for full, +31 for diag and spherical) */
+    assert_int_equal(ae_matrix_alloc(&x, 8, 2, &err), AE_OK);
+    for (int i = 0; i < 8; i++) x.data[i * 2] = i < 4 ? 1.0f : 5.0f, x.data[i * 2 + 1] = i < 4 ? 2.0f : 5.0f;
+    o.reg_covar = 0;
+    for (int cov = 0; cov < 3; cov++) {
+        o.covariance = (ae_gmm_covariance)cov;
+        assert_int_equal(ae_gmm_fit(&x, &o, &g, NULL, &err), AE_ERR_NUMERIC);
+        assert_null(g);
+        assert_non_null(strstr(err.msg, ": covariance is not positive definite; try a larger reg_covar (now 0)"));
+    }
+    o.covariance = AE_GMM_FULL;
+    o.reg_covar = 1e-6;
+    assert_int_equal(ae_gmm_fit(&x, &o, &g, NULL, &err), AE_OK);
+    ae_gmm_free(g);
+    g = NULL;
+    ae_matrix_free(&x);
+    assert_int_equal(ae_matrix_alloc(&x, 6, 2, &err), AE_OK);
+    for (int i = 0; i < 6; i++) x.data[i * 2] = (float)(i / 3), x.data[i * 2 + 1] = (float)(i / 3);
     o.k = 7;
     assert_int_equal(ae_gmm_fit(&x, &o, &g, NULL, &err), AE_ERR_ARG);
     assert_non_null(strstr(err.msg, "k = 7 is larger than the 6 points"));

@@ -1,5 +1,6 @@
 /* Fitting a Gaussian mixture: options, checks, the k-means initialisation
  * and the EM loop over restarts (scikit-learn 1.2's BaseMixture.fit_predict). */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ void ae_gmm_free(ae_gmm *g)
 {
     if (!g) return;
     free(g->shift);
+    free(g->var_floor);
     free(g->weights);
     free(g->means);
     free(g->covs);
@@ -51,13 +53,14 @@ ae_status ae_gmm_alloc_params(ae_gmm *g, ae_error *err)
 {
     const size_t k = (size_t)g->k, d = (size_t)g->d, cs = ae_gmm_cov_size(g);
     g->shift = calloc(d, sizeof *g->shift);
+    g->var_floor = calloc(d, sizeof *g->var_floor);
     g->weights = calloc(k, sizeof *g->weights);
     g->means = calloc(k * d, sizeof *g->means);
     g->covs = calloc(k * cs, sizeof *g->covs);
     g->prec_chol = calloc(k * cs, sizeof *g->prec_chol);
     g->log_det = calloc(k, sizeof *g->log_det);
     g->u_all = g->cov == AE_GMM_FULL ? calloc(d * k * d, sizeof *g->u_all) : NULL;
-    if (!g->shift || !g->weights || !g->means || !g->covs || !g->prec_chol || !g->log_det ||
+    if (!g->shift || !g->var_floor || !g->weights || !g->means || !g->covs || !g->prec_chol || !g->log_det ||
         (g->cov == AE_GMM_FULL && !g->u_all))
         return ae_fail(err, AE_ERR_NOMEM, "out of memory for a mixture of %d components in %d dimensions", g->k, g->d);
     return ae_matrix_alloc(&g->means_out, k, d, err);
@@ -172,6 +175,25 @@ static ae_status run_em(ae_gmm *g, const gmm_points *p, const ae_matrix *x, cons
     return AE_OK;
 }
 
+/* shift = the column means of x. var_floor: the M-step's variances carry
+ * rounding errors of a few DBL_EPSILON times the squared magnitude of the
+ * shifted data (diag's E[x^2] - mu^2 cancels), so on duplicated points with
+ * reg_covar 0 a covariance comes out as ~1e-15 or ~1e-31 rather than 0, and
+ * passes a plain Cholesky with a nonsense likelihood. A variance at or below
+ * 16 DBL_EPSILON max|x_j - shift_j|^2 (a spread far below float32's
+ * resolution of the data) is taken as zero. */
+static void set_shift_and_floor(const ae_matrix *x, ae_gmm *g)
+{
+    const size_t n = x->rows, d = x->cols;
+    for (size_t j = 0; j < d; j++) {
+        double s = 0, m = 0;
+        for (size_t i = 0; i < n; i++) s += x->data[i * d + j];
+        g->shift[j] = s / (double)n;
+        for (size_t i = 0; i < n; i++) m = fmax(m, fabs(x->data[i * d + j] - g->shift[j]));
+        g->var_floor[j] = 16 * DBL_EPSILON * m * m;
+    }
+}
+
 void gmm_argmax_rows(const double *lp, size_t n, int k, int32_t *out)
 {
     for (size_t i = 0; i < n; i++) {
@@ -198,11 +220,9 @@ ae_status ae_gmm_fit(const ae_matrix *x, const ae_gmm_opts *o, ae_gmm **out, ae_
     if ((st = new_gmm(o->k, (int)d, o->covariance, &best, err)) ||
         (st = new_gmm(o->k, (int)d, o->covariance, &cur, err)))
         goto done;
-    for (size_t j = 0; j < d; j++) {
-        double s = 0;
-        for (size_t i = 0; i < n; i++) s += x->data[i * d + j];
-        best->shift[j] = cur->shift[j] = s / (double)n;
-    }
+    set_shift_and_floor(x, best);
+    memcpy(cur->shift, best->shift, d * sizeof *cur->shift);
+    memcpy(cur->var_floor, best->var_floor, d * sizeof *cur->var_floor);
     if ((st = gmm_points_make(x, best->shift, o->covariance, &p, err)) || (st = gmm_work_alloc(cur, n, &w, err)))
         goto done;
     /* restart r's k-means seed: the r-th draw of one generator seeded with seed */

@@ -17,6 +17,7 @@ struct ae_gmm {
     int k, d;
     ae_gmm_covariance cov;
     double *shift;     /* (d) */
+    double *var_floor; /* (d) variances at or below this are rounding noise at the data's scale */
     double *weights;   /* (k) */
     double *means;     /* (k, d), shifted */
     double *covs;      /* (k, d, d) full, (k, d) diag, (k) spherical */
@@ -75,7 +76,9 @@ double gmm_resp(double *lp, size_t n, int k);
 void gmm_estimate(ae_gmm *g, const gmm_points *p, const double *resp, double reg, int first, gmm_work *w);
 
 /* The precisions' Cholesky factors and log determinants; AE_ERR_NUMERIC
- * naming the first component whose covariance is not positive definite. */
+ * naming the first component whose covariance is not positive definite:
+ * a variance (diag, spherical) or a Cholesky pivot squared (full) at or
+ * below var_floor, or a pivot lost to cancellation. */
 ae_status gmm_factor(ae_gmm *g, double reg, gmm_work *w, ae_error *err);
 
 /* out[i] = the first c with the largest lp[i][c] (lp is (n, k)). */

@@ -98,11 +98,13 @@ ae_status gmm_factor(ae_gmm *g, double reg, gmm_work *w, ae_error *err)
     const int k = g->k, d = g->d;
     if (g->cov != AE_GMM_FULL) {
         const size_t cs = ae_gmm_cov_size(g);
+        double mean_floor = 0; /* spherical: its variance is the mean over features */
+        for (int j = 0; j < d; j++) mean_floor += g->var_floor[j] / d;
         for (int c = 0; c < k; c++) {
             double ld = 0;
             for (size_t j = 0; j < cs; j++) {
                 double v = g->covs[c * cs + j];
-                if (!(v > 0) || !isfinite(v)) return not_positive(c, reg, err);
+                if (!(v > (cs == 1 ? mean_floor : g->var_floor[j])) || !isfinite(v)) return not_positive(c, reg, err);
                 g->prec_chol[c * cs + j] = 1.0 / sqrt(v);
                 ld += log(g->prec_chol[c * cs + j]);
             }
@@ -117,9 +119,16 @@ ae_status gmm_factor(ae_gmm *g, double reg, gmm_work *w, ae_error *err)
             if (!isfinite(cov[a])) return not_positive(c, reg, err);
         memcpy(l, cov, (size_t)d * d * sizeof *l);
         /* cov = L L^T; the precision's factor is U = L^-T (upper), precision = U U^T */
-        if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', d, l, d) != 0 ||
-            LAPACKE_dtrtri(LAPACK_ROW_MAJOR, 'L', 'N', d, l, d) != 0)
-            return not_positive(c, reg, err);
+        if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', d, l, d) != 0) return not_positive(c, reg, err);
+        /* pivot a squared is feature a's variance given the features before it: at or
+         * below the data's rounding floor, or lost to cancellation against cov[a][a]
+         * (a numerically dependent feature), the covariance is singular */
+        for (int a = 0; a < d; a++) {
+            const double p2 = l[a * d + a] * l[a * d + a];
+            if (!(p2 > g->var_floor[a]) || !(p2 > 4.0 * d * DBL_EPSILON * cov[a * d + a]))
+                return not_positive(c, reg, err);
+        }
+        if (LAPACKE_dtrtri(LAPACK_ROW_MAJOR, 'L', 'N', d, l, d) != 0) return not_positive(c, reg, err);
         double *u = g->prec_chol + (size_t)c * d * d, ld = 0;
         for (int a = 0; a < d; a++)
             for (int b = 0; b < d; b++) u[a * d + b] = b >= a ? l[b * d + a] : 0.0;
