@@ -201,3 +201,26 @@ int cli_start(cli_command *cmd, int argc, char **argv, const char **pos, int max
     }
     return rc < 0 ? cli_fail("%s", msg) : -1;
 }
+
+static void subcommand_usage(FILE *f, const cli_subcommand *t, size_t n, const char *header, const char *footer)
+{
+    fprintf(f, "%s", header);
+    for (size_t i = 0; i < n; i++) fprintf(f, "  %-16s %s\n", t[i].name, t[i].summary);
+    if (footer) fprintf(f, "%s", footer);
+}
+
+int cli_dispatch(const cli_subcommand *t, size_t n, const char *header, const char *footer, const char *what,
+                 const char *hint, int argc, char **argv)
+{
+    if (argc < 2) {
+        subcommand_usage(stderr, t, n, header, footer);
+        return 2;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        subcommand_usage(stdout, t, n, header, footer);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(argv[1], t[i].name)) return t[i].run(argc - 1, argv + 1);
+    return cli_fail("unknown %s '%s' (see '%s')", what, argv[1], hint);
+}

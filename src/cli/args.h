@@ -62,6 +62,19 @@ int cli_check_outputs(const char *cmd, const char *const *paths, int n);
 /* Removes the outputs already written by a command that failed part-way. */
 void cli_remove_outputs(const char *const *paths, int n);
 
+/* A table of sub-commands (aeclust's commands, plot's kinds). */
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the sub-command's name */
+    const char *summary;
+} cli_subcommand;
+
+/* Runs the sub-command argv[1] of table t (n entries). For none, or for
+ * --help, prints header, the table and footer (NULL: none) and returns 2 or 0;
+ * an unknown one fails like cli_fail: "unknown WHAT 'x' (see 'HINT')". */
+int cli_dispatch(const cli_subcommand *t, size_t n, const char *header, const char *footer, const char *what,
+                 const char *hint, int argc, char **argv);
+
 /* Requires option `name` to be given; else fails like cli_fail. Returns 0 or 2. */
 int cli_require(cli_command *cmd, const char *name);
 

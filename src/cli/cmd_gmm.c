@@ -1,4 +1,5 @@
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -65,12 +66,14 @@ int cmd_gmm(int argc, char **argv)
         goto done;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    double score, bic, aic;
-    if (ae_gmm_score(g, &x, &score, &err) || ae_gmm_bic(g, &x, &bic, &err) || ae_gmm_aic(g, &x, &aic, &err) ||
-        (outputs[1] && ae_gmm_predict_proba(g, &x, &proba, &err))) {
+    double score;
+    if (ae_gmm_score(g, &x, &score, &err) || (outputs[1] && ae_gmm_predict_proba(g, &x, &proba, &err))) {
         rc = cli_report(&err);
         goto done;
     }
+    /* BIC and AIC as ae_gmm_bic/aic, from the score already computed */
+    double n = (double)x.rows, p = (double)ae_gmm_n_parameters(g);
+    double bic = -2 * score * n + p * log(n), aic = -2 * score * n + 2 * p;
     if (ae_npy_write_labels(outputs[0], &labels, &err) || (outputs[1] && ae_npy_write_matrix(outputs[1], &proba, &err))) {
         cli_remove_outputs(outputs, 2);
         rc = cli_report(&err);

@@ -10,11 +10,7 @@
 #include "commands.h"
 #include "plot_cli.h"
 
-static const struct {
-    const char *name;
-    int (*run)(int, char **);
-    const char *summary;
-} kinds[] = {
+static const cli_subcommand kinds[] = {
     {"loss", plot_loss, "training curves from a history CSV (epoch,train_loss,val_loss)"},
     {"elbow", plot_elbow, "inertia against k from a CSV (k,inertia)"},
     {"scatter", plot_scatter, "2-D points (n x 2 .npy) coloured by a label per point"},
@@ -27,27 +23,12 @@ static const struct {
     {"denoising", plot_denoising, "original / noisy / denoised for each noise rate"},
 };
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: aeclust plot KIND [options]   (aeclust plot KIND --help for its options)\n"
-               "  draw a figure as PNG from .npy / CSV files\n\nkinds:\n");
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        fprintf(f, "  %-16s %s\n", kinds[i].name, kinds[i].summary);
-}
-
 int cmd_plot(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
-    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-        usage(stdout);
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (!strcmp(argv[1], kinds[i].name)) return kinds[i].run(argc - 1, argv + 1);
-    return cli_fail("plot: unknown kind '%s' (see 'aeclust plot --help')", argv[1]);
+    return cli_dispatch(kinds, sizeof kinds / sizeof kinds[0],
+                        "usage: aeclust plot KIND [options]   (aeclust plot KIND --help for its options)\n"
+                        "  draw a figure as PNG from .npy / CSV files\n\nkinds:\n",
+                        NULL, "plot kind", "aeclust plot --help", argc, argv);
 }
 
 int plot_start(cli_command *cmd, int argc, char **argv)

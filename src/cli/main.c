@@ -7,11 +7,7 @@
 #include "args.h"
 #include "commands.h"
 
-static const struct {
-    const char *name;
-    int (*run)(int, char **);
-    const char *summary;
-} commands[] = {
+static const cli_subcommand commands[] = {
     {"run", cmd_run, "run an experiment file end to end and print its results table"},
     {"train", cmd_train, "train an experiment's autoencoder and save the model"},
     {"embed", cmd_embed, "encode a matrix or a data set split with a trained model"},
@@ -27,29 +23,14 @@ static const struct {
     {"export", cmd_export, "write a data set split as .npy files"},
 };
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: aeclust COMMAND [options]   (aeclust COMMAND --help for its options)\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nData folder: --data-dir, else $AECLUST_DATA, else ./data (scripts/setup.sh fills it).\n");
-}
-
 int cli_report(const ae_error *err) { return cli_fail("%s", err->msg[0] ? err->msg : ae_status_name(err->status)); }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
-    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-        usage(stdout);
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name)) return commands[i].run(argc - 1, argv + 1);
-    return cli_fail("unknown command '%s' (see 'aeclust --help')", argv[1]);
+    return cli_dispatch(commands, sizeof commands / sizeof commands[0],
+                        "usage: aeclust COMMAND [options]   (aeclust COMMAND --help for its options)\n\ncommands:\n",
+                        "\nData folder: --data-dir, else $AECLUST_DATA, else ./data (scripts/setup.sh fills it).\n",
+                        "command", "aeclust --help", argc, argv);
 }
 
 int cli_load_experiment(cli_command *cmd, const char *path, ae_config **out)

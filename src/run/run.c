@@ -2,23 +2,12 @@
 #include "aeclust/run.h"
 
 #include <json-c/json.h>
-#include <math.h>
-#include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "aeclust/data.h"
-#include "aeclust/kmeans.h"
-#include "aeclust/metrics.h"
-#include "aeclust/nn.h"
-#include "aeclust/noise.h"
-#include "aeclust/rng.h"
-#include "aeclust/npy.h"
+#include "aeclust/report.h"
 #include "core/atomic_file.h"
 #include "core/fs.h"
-
-#include "aeclust/report.h"
 #include "run_ctx.h"
 
 static ae_status write_outputs(run_ctx *r, ae_error *err)

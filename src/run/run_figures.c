@@ -138,8 +138,7 @@ ae_status ae_run_sweep_figure(run_ctx *r, json_object *sweep, int h, int w, ae_e
     const ae_matrix *np[AE_CONFIG_MAX_ITEMS], *dp[AE_CONFIG_MAX_ITEMS];
     double rates[AE_CONFIG_MAX_ITEMS];
     ae_status st = AE_OK;
-    int loaded = 0;
-    for (int i = 0; i < n && !st; i++, loaded++) {
+    for (int i = 0; i < n && !st; i++) {
         json_object *rec = json_object_array_get_idx(sweep, (size_t)i), *v;
         const char *folder = json_object_object_get_ex(rec, "folder", &v) ? json_object_get_string(v) : "";
         rates[i] = json_object_object_get_ex(rec, "amount", &v) ? json_object_get_double(v) : 0;
@@ -162,7 +161,7 @@ ae_status ae_run_sweep_figure(run_ctx *r, json_object *sweep, int h, int w, ae_e
         st = ae_plot_denoising(path, &orig, np, dp, rates, n, orig.rows < FIG_IMAGES ? (int)orig.rows : FIG_IMAGES, h,
                                w, &g, err);
     ae_matrix_free(&orig);
-    for (int i = 0; i < loaded + 1 && i < n; i++) {
+    for (int i = 0; i < n; i++) {
         ae_matrix_free(&noisy[i]);
         ae_matrix_free(&den[i]);
     }
@@ -227,7 +226,7 @@ static ae_status snapshot_strip(run_ctx *r, ae_error *err)
     char *names[64];
     int n = 0;
     for (struct dirent *e; (e = readdir(dp)) && n < 64;)
-        if (!strncmp(e->d_name, "codes_test_epoch_", 17)) names[n++] = strdup(e->d_name);
+        if (!strncmp(e->d_name, "codes_test_epoch_", 17) && (names[n] = strdup(e->d_name))) n++;
     closedir(dp);
     qsort(names, (size_t)n, sizeof *names, cmp_name);
     /* at most 6 panels, evenly picked, the last always in */

@@ -4,6 +4,7 @@
  * their centres are drawn as images (a GMM's means; PCA's k-means centres
  * mapped back to the space). What each fit reports goes to metrics.json's
  * "fits". */
+#include <math.h>
 #include <string.h>
 
 #include "aeclust/gmm.h"
@@ -60,9 +61,11 @@ ae_status ae_run_gmm(run_ctx *r, const char *space, ae_error *err)
     }
     double dt = ae_run_now() - t0, loglik = 0, bic = 0, aic = 0;
     ae_run_add_time(r, "fit_gmm", dt);
-    if (!(st = ae_gmm_score(g, x, &loglik, err)) && !(st = ae_gmm_bic(g, x, &bic, err)))
-        st = ae_gmm_aic(g, x, &aic, err);
-    if (!st) {
+    /* one pass over the points: BIC and AIC follow from the score */
+    if (!(st = ae_gmm_score(g, x, &loglik, err))) {
+        double n = (double)x->rows, p = (double)ae_gmm_n_parameters(g);
+        bic = -2 * loglik * n + p * log(n);
+        aic = -2 * loglik * n + 2 * p;
         ae_run_say(r, "GMM: mean log-likelihood %.6g, BIC %.6g after %d iterations%s, %.2f s", loglik, bic,
                    ae_gmm_n_iter(g), ae_gmm_converged(g) ? "" : " (not converged)", dt);
         json_object *j = json_object_new_object();

@@ -99,7 +99,7 @@ expect_error "elbow CSV with a short row" 'e_short.csv line 2 has 2 fields, the 
   "$AECLUST" plot elbow --input "$T/e_short.csv" --out "$o"
 expect_error "output folder missing" 'does not exist' - -- "$AECLUST" plot scatter --input "$T/Y.npy" --out "$T/nodir/s.png"
 expect_error "no --out" 'missing option --out' - -- "$AECLUST" plot scatter --input "$T/Y.npy"
-expect_error "unknown kind" "unknown kind 'pie'" - -- "$AECLUST" plot pie --out "$o"
+expect_error "unknown kind" "unknown plot kind 'pie'" - -- "$AECLUST" plot pie --out "$o"
 # an existing figure survives a failed redraw
 cp "$T/s.png" "$T/keep.png"
 "$AECLUST" plot scatter --input "$T/Y3.npy" --out "$T/keep.png" 2>/dev/null
