@@ -8,7 +8,7 @@
 
 #include "nn/layer.h"
 #include "nn/spec.h"
-#include "nn/workers.h"
+#include "core/pool.h"
 
 typedef struct {
     ae_layer l;
@@ -18,7 +18,7 @@ typedef struct {
 
 /* "conv2d 3 3 s2 same" over per-sample input shape `in`, run by pool
  * (NULL: the calling thread). */
-static inline void fixture_make_pool(layer_fixture *f, const char *item, ae_shape in, int max_batch, ae_workers *pool)
+static inline void fixture_make_pool(layer_fixture *f, const char *item, ae_shape in, int max_batch, ae_pool *pool)
 {
     memset(f, 0, sizeof *f);
     ae_layer *ls;
@@ -31,7 +31,7 @@ static inline void fixture_make_pool(layer_fixture *f, const char *item, ae_shap
     f->l.in = in;
     char msg[AE_LAYER_MSG_MAX];
     if (f->l.ops->infer(&f->l, msg, sizeof msg) != 0) fail_msg("%s: %s", item, msg);
-    f->l.workers = pool; /* before the scratch, which depends on it */
+    f->l.pool = pool; /* before the scratch, which depends on it */
     f->params = calloc(f->l.n_params + 1, sizeof(float));
     f->grads = calloc(f->l.n_params + 1, sizeof(float));
     size_t sc = f->l.ops->scratch ? f->l.ops->scratch(&f->l, max_batch) : 0;

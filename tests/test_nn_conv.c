@@ -10,7 +10,7 @@
 #include "aeclust/nn.h"
 #include "aeclust/rng.h"
 #include "core/gemm.h"
-#include "nn/gemm_split.h"
+#include "core/gemm_split.h"
 #include "nn/loss.h"
 #include "nn/model.h"
 #include "nn_layer_fixture.h"
@@ -356,7 +356,7 @@ static void test_pool_upsample_reshape_gradients(void **state)
  * with one sample at a time on the calling thread; then runs the batch again
  * and wants the very same bits (chunk slots are summed in chunk order,
  * whichever thread ran them). */
-static void check_chunked(const char *item, ae_shape in, int B, ae_workers *pool, ae_rng *rng)
+static void check_chunked(const char *item, ae_shape in, int B, ae_pool *pool, ae_rng *rng)
 {
     layer_fixture whole, one;
     fixture_make_pool(&whole, item, in, B, pool);
@@ -418,10 +418,10 @@ static void test_chunked_batches(void **state)
     (void)state;
     ae_rng rng;
     ae_rng_seed(&rng, 53);
-    ae_workers *pool;
+    ae_pool *pool;
     ae_error err;
-    assert_int_equal(ae_workers_new(3, &pool, &err), AE_OK);
-    ae_workers *pools[2] = {NULL, pool};
+    assert_int_equal(ae_pool_new(3, &pool, &err), AE_OK);
+    ae_pool *pools[2] = {NULL, pool};
     for (int k = 0; k < 2; k++) {
         check_chunked("conv2d 8 3 s1 same tanh", shape3(16, 28, 28), 20, pools[k], &rng);    /* patches first */
         check_chunked("conv2d 1 3 s1 same sigmoid", shape3(16, 28, 28), 40, pools[k], &rng); /* products first */
@@ -430,7 +430,7 @@ static void test_chunked_batches(void **state)
         check_chunked("maxpool2d 2", shape3(64, 28, 28), 10, pools[k], &rng);
         check_chunked("upsample2d 2", shape3(64, 14, 14), 10, pools[k], &rng);
     }
-    ae_workers_free(pool);
+    ae_pool_free(pool);
 }
 
 /* ---- the worker pool ---- */
@@ -456,26 +456,26 @@ static void test_worker_pool(void **state)
     (void)state;
     enum { MAXN = 64 };
     for (int threads = 1; threads <= 4; threads++) {
-        ae_workers *w;
+        ae_pool *w;
         ae_error err;
-        assert_int_equal(ae_workers_new(threads, &w, &err), AE_OK);
-        assert_int_equal(ae_workers_threads(w), threads);
+        assert_int_equal(ae_pool_new(threads, &w, &err), AE_OK);
+        assert_int_equal(ae_pool_threads(w), threads);
         int runs[MAXN], ok = 1;
         pool_probe p = {.runs = runs, .thread_ok = &ok, .threads = threads};
         for (int job = 0; job < 3000; job++) {
             const int n = 1 + job % MAXN;
             memset(runs, 0, sizeof runs);
-            ae_workers_run(w, n, count_chunk, &p);
+            ae_pool_run(w, n, count_chunk, &p);
             for (int i = 0; i < MAXN; i++)
                 if (runs[i] != (i < n)) fail_msg("%d threads, job %d: chunk %d ran %d times", threads, job, i, runs[i]);
         }
         assert_true(ok);
-        ae_workers_free(w);
+        ae_pool_free(w);
     }
-    ae_workers *none = NULL;
-    assert_int_equal(ae_workers_threads(none), 1);
+    ae_pool *none = NULL;
+    assert_int_equal(ae_pool_threads(none), 1);
     ae_error err;
-    assert_int_equal(ae_workers_new(0, &none, &err), AE_ERR_ARG);
+    assert_int_equal(ae_pool_new(0, &none, &err), AE_ERR_ARG);
     assert_null(none);
 }
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "aeclust/rng.h"
-#include "nn/gemm_split.h"
+#include "core/gemm_split.h"
 #include "tsne_internal.h"
 
 #define INIT_STD 1e-4

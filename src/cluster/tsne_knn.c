@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "metrics/split_threads.h"
-#include "nn/gemm_split.h"
+#include "core/gemm_split.h"
 #include "tsne_internal.h"
 
 #define QB 64   /* query rows per tile */

@@ -131,7 +131,7 @@ static ae_conv_ws workspace(const ae_layer *l)
 static size_t conv2d_scratch(const ae_layer *l, int max_batch)
 {
     const ae_conv_ws w = workspace(l);
-    return ae_conv_scratch(&w, max_batch, l->workers);
+    return ae_conv_scratch(&w, max_batch, l->pool);
 }
 
 /* ---- patches first: im2col, then out (F, N) = W (F, C*K*K) col ---- */
@@ -316,7 +316,7 @@ static void backward_chunk(void *arg, int c, int thread)
 static conv_job make_job(ae_layer *l, int B)
 {
     conv_job j = {.l = l, .ws = workspace(l), .products = products_first(l), .B = B};
-    j.p = ae_conv_plan_for(&j.ws, B, l->workers);
+    j.p = ae_conv_plan_for(&j.ws, B, l->pool);
     if (j.products) { /* reordered once per pass, read by every chunk */
         float *wt = ae_conv_shared(&j.p, &j.ws, l->scratch);
         kernel_to_products(l->params, l->cfg.conv.filters, l->in.dim[0], l->cfg.conv.win.size * l->cfg.conv.win.size,
@@ -331,7 +331,7 @@ static void conv2d_forward(ae_layer *l, const float *in, float *out, int B)
     conv_job j = make_job(l, B);
     j.in = in;
     j.y = out;
-    ae_workers_run(l->workers, j.p.chunks, forward_chunk, &j);
+    ae_pool_run(l->pool, j.p.chunks, forward_chunk, &j);
 }
 
 static void conv2d_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B, int flags)
@@ -342,7 +342,7 @@ static void conv2d_backward(ae_layer *l, const float *in, const float *out, floa
     j.dout = dout;
     j.din = din;
     j.flags = flags;
-    ae_workers_run(l->workers, j.p.chunks, backward_chunk, &j);
+    ae_pool_run(l->pool, j.p.chunks, backward_chunk, &j);
     ae_conv_reduce(&j.p, &j.ws, l->scratch, l->grads, flags & AE_BWD_ACCUMULATE);
 }
 

@@ -104,7 +104,7 @@ static ae_conv_ws workspace(const ae_layer *l)
 static size_t convt_scratch(const ae_layer *l, int max_batch)
 {
     const ae_conv_ws w = workspace(l);
-    return ae_conv_scratch(&w, max_batch, l->workers);
+    return ae_conv_scratch(&w, max_batch, l->pool);
 }
 
 /* Samples [s0, s1), in sub-chunks of p->rows, with a thread's workspace ws. */
@@ -207,15 +207,15 @@ static void backward_chunk(void *arg, int c, int thread)
 static void convt_forward(ae_layer *l, const float *in, float *out, int B)
 {
     convt_job j = {.l = l, .ws = workspace(l), .in = in, .y = out, .B = B};
-    j.p = ae_conv_plan_for(&j.ws, B, l->workers);
-    ae_workers_run(l->workers, j.p.chunks, forward_chunk, &j);
+    j.p = ae_conv_plan_for(&j.ws, B, l->pool);
+    ae_pool_run(l->pool, j.p.chunks, forward_chunk, &j);
 }
 
 static void convt_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B, int flags)
 {
     convt_job j = {.l = l, .ws = workspace(l), .in = in, .out = out, .dout = dout, .din = din, .B = B, .flags = flags};
-    j.p = ae_conv_plan_for(&j.ws, B, l->workers);
-    ae_workers_run(l->workers, j.p.chunks, backward_chunk, &j);
+    j.p = ae_conv_plan_for(&j.ws, B, l->pool);
+    ae_pool_run(l->pool, j.p.chunks, backward_chunk, &j);
     ae_conv_reduce(&j.p, &j.ws, l->scratch, l->grads, flags & AE_BWD_ACCUMULATE);
 }
 

@@ -20,17 +20,17 @@ static int rows_for(const ae_conv_ws *w, int B, int threads)
     return cap < (size_t)chunk ? (int)cap : chunk;
 }
 
-size_t ae_conv_scratch(const ae_conv_ws *w, int max_batch, const ae_workers *pool)
+size_t ae_conv_scratch(const ae_conv_ws *w, int max_batch, const ae_pool *pool)
 {
     /* a smaller batch has no more chunks and no longer sub-chunks */
-    const int t = ae_workers_threads(pool), rows = rows_for(w, max_batch, t);
+    const int t = ae_pool_threads(pool), rows = rows_for(w, max_batch, t);
     return (size_t)chunks_for(max_batch, t) * w->grad + w->shared +
            (size_t)t * (w->fixed + w->per_row * (size_t)rows);
 }
 
-ae_conv_plan ae_conv_plan_for(const ae_conv_ws *w, int B, const ae_workers *pool)
+ae_conv_plan ae_conv_plan_for(const ae_conv_ws *w, int B, const ae_pool *pool)
 {
-    const int t = ae_workers_threads(pool);
+    const int t = ae_pool_threads(pool);
     ae_conv_plan p = {.threads = t, .chunks = chunks_for(B, t), .rows = rows_for(w, B, t), .split = t > 1};
     p.slice = w->fixed + w->per_row * (size_t)p.rows;
     return p;

@@ -1,5 +1,5 @@
 /* How conv2d and conv2d_transpose split a batch (internal): into chunks that
- * the model's threads claim (workers.h), each worked through in sub-chunks
+ * the model's threads claim (core/pool.h), each worked through in sub-chunks
  * that keep the workspace in cache and each GEMM on its calling thread.
  *
  * The layer's scratch holds, in order:
@@ -18,8 +18,8 @@
 #include <stddef.h>
 
 #include "core/gemm.h"
-#include "gemm_split.h"
-#include "workers.h"
+#include "core/gemm_split.h"
+#include "core/pool.h"
 
 /* Floats of workspace one sub-chunk of a conv layer aims to stay within:
  * a few MB keep the patches in cache while the GEMM reads them and still
@@ -49,11 +49,11 @@ typedef struct {
 } ae_conv_plan;
 
 /* Scratch floats for batches of up to max_batch rows (the ops->scratch hook). */
-size_t ae_conv_scratch(const ae_conv_ws *w, int max_batch, const ae_workers *pool);
+size_t ae_conv_scratch(const ae_conv_ws *w, int max_batch, const ae_pool *pool);
 
 /* The plan for a batch of B rows run by pool (NULL: the calling thread alone,
  * whose GEMMs OpenBLAS may then thread). */
-ae_conv_plan ae_conv_plan_for(const ae_conv_ws *w, int B, const ae_workers *pool);
+ae_conv_plan ae_conv_plan_for(const ae_conv_ws *w, int B, const ae_pool *pool);
 
 /* Samples [*s0, *s1) of chunk c for a batch of B. */
 void ae_conv_chunk(const ae_conv_plan *p, int B, int c, int *s0, int *s1);

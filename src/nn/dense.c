@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/gemm.h"
-#include "gemm_split.h"
+#include "core/gemm_split.h"
 #include "init.h"
 #include "layer.h"
 

@@ -99,12 +99,12 @@ struct ae_layer {
     float *grads;  /* (n_params) view into the model's gradient block */
     float *scratch;   /* (scratch_n) workspace shared by all layers, NULL if none */
     size_t scratch_n; /* floats at scratch: at least ops->scratch(l, max_batch) */
-    /* The model's helper threads for the image layers (workers.h), or NULL:
+    /* The threads of the image layers (the shared pool, core/pool.h), or NULL:
      * run on the calling thread. The model leaves it NULL when another layer's
      * GEMMs use OpenBLAS's own thread pool: the image layers then hand their
      * GEMMs to that pool too (the two sets of threads, each spinning while the
      * other works, slowed a mixed conv + dense model 2.6x, measured). */
-    struct ae_workers *workers;
+    struct ae_pool *pool;
     union {
         struct {
             int units;

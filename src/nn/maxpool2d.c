@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "layer.h"
-#include "workers.h"
+#include "core/pool.h"
 
 static int maxpool_parse(ae_layer *l, int ntok, char *const *tok, char *msg, size_t msgn)
 {
@@ -162,7 +162,7 @@ static void backward_chunk(void *arg, int c, int thread)
 static pool_job make_job(const ae_layer *l, int B)
 {
     pool_job j = {.l = l, .planes = B * l->in.dim[0], .chunks = 1};
-    if (l->workers && (size_t)j.planes * l->in.dim[1] * l->in.dim[2] >= PAR_MIN_FLOATS)
+    if (l->pool && (size_t)j.planes * l->in.dim[1] * l->in.dim[2] >= PAR_MIN_FLOATS)
         j.chunks = j.planes < PAR_CHUNKS ? j.planes : PAR_CHUNKS;
     return j;
 }
@@ -172,7 +172,7 @@ static void maxpool_forward(ae_layer *l, const float *in, float *out, int B)
     pool_job j = make_job(l, B);
     j.in = in;
     j.out = out;
-    ae_workers_run(l->workers, j.chunks, forward_chunk, &j);
+    ae_pool_run(l->pool, j.chunks, forward_chunk, &j);
 }
 
 static void maxpool_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B, int flags)
@@ -184,7 +184,7 @@ static void maxpool_backward(ae_layer *l, const float *in, const float *out, flo
     j.in = in;
     j.dout = dout;
     j.din = din;
-    ae_workers_run(l->workers, j.chunks, backward_chunk, &j);
+    ae_pool_run(l->pool, j.chunks, backward_chunk, &j);
 }
 
 const ae_layer_ops ae_maxpool2d_ops = {

@@ -2,14 +2,13 @@
  * and the forward/backward passes over a range of layers. */
 #include "model.h"
 
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aeclust/rng.h"
 #include "spec.h"
-#include "workers.h"
+#include "core/pool.h"
 
 ae_model_init_opts ae_model_init_defaults(void)
 {
@@ -29,7 +28,6 @@ void ae_model_free(ae_model *m)
     free(m->gbuf[0]);
     free(m->gbuf[1]);
     free(m->scratch);
-    ae_workers_free(m->workers);
     free(m);
 }
 
@@ -98,13 +96,11 @@ static char *encoder_text(const ae_model *m)
     return s;
 }
 
-/* The helper threads the image layers may use for batches of B rows: none
- * when another layer's GEMMs are big enough for OpenBLAS's own threads (the
- * two sets of threads would fight over the cores, layer.h), otherwise the
- * model's pool of omp_get_max_threads() threads, started on first need. A
- * pool that cannot start leaves the layers on the calling thread: slower,
- * not wrong. */
-static ae_workers *image_threads(ae_model *m, int B)
+/* The threads the image layers may use for batches of B rows: none when
+ * another layer's GEMMs are big enough for OpenBLAS's own threads (the two
+ * sets of threads would fight over the cores, layer.h), otherwise the
+ * library's shared pool (core/pool.h). */
+static ae_pool *image_threads(const ae_model *m, int B)
 {
     bool images = false;
     for (int i = 0; i < m->n_layers; i++) {
@@ -112,20 +108,15 @@ static ae_workers *image_threads(ae_model *m, int B)
         if (l->ops->blas_pool && l->ops->blas_pool(l, B)) return NULL;
         images |= l->in.rank == 3;
     }
-    if (!images || omp_get_max_threads() < 2) return NULL;
-    if (!m->workers) {
-        ae_error ignored;
-        if (ae_workers_new(omp_get_max_threads(), &m->workers, &ignored) != AE_OK) m->workers = NULL;
-    }
-    return m->workers;
+    return images ? ae_pool_shared() : NULL;
 }
 
 ae_status ae_model_reserve(ae_model *m, int B, ae_error *err)
 {
     if (B <= m->max_batch && m->act_block) return AE_OK;
     if (B < m->max_batch) B = m->max_batch;
-    ae_workers *was = m->n_layers ? m->layers[0].workers : NULL, *use = image_threads(m, B);
-    for (int i = 0; i < m->n_layers; i++) m->layers[i].workers = use; /* the scratch depends on it */
+    ae_pool *was = m->n_layers ? m->layers[0].pool : NULL, *use = image_threads(m, B);
+    for (int i = 0; i < m->n_layers; i++) m->layers[i].pool = use; /* the scratch depends on it */
     size_t total = 0, scratch = 0;
     for (int i = 0; i < m->n_layers; i++) {
         total += ae_layer_out_size(m, i);
@@ -142,7 +133,7 @@ ae_status ae_model_reserve(ae_model *m, int B, ae_error *err)
         free(g0);
         free(g1);
         free(scr);
-        for (int i = 0; i < m->n_layers; i++) m->layers[i].workers = was;
+        for (int i = 0; i < m->n_layers; i++) m->layers[i].pool = was;
         return ae_fail(err, AE_ERR_NOMEM, "out of memory for the workspace of a %d-row batch", B);
     }
     free(m->act_block);

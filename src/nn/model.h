@@ -28,7 +28,6 @@ struct ae_model {
     float *gbuf[2];   /* (max_batch, max_width) each */
     size_t scratch_floats; /* the largest ops->scratch(l, max_batch) over the layers */
     float *scratch;        /* (scratch_floats), NULL when 0 */
-    struct ae_workers *workers; /* helper threads of the image layers, started on first need; owned */
 };
 
 /* Builds the layers from both specs, checks the shapes and allocates the

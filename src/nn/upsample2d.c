@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "layer.h"
-#include "workers.h"
+#include "core/pool.h"
 
 #define UPSAMPLE_MAX_EXTENT (1 << 16)
 
@@ -111,7 +111,7 @@ static void backward_chunk(void *arg, int c, int thread)
 static up_job make_job(const ae_layer *l, int B)
 {
     up_job j = {.l = l, .planes = B * l->in.dim[0], .chunks = 1};
-    if (l->workers && (size_t)j.planes * ae_shape_size(l->out) / l->out.dim[0] >= PAR_MIN_FLOATS)
+    if (l->pool && (size_t)j.planes * ae_shape_size(l->out) / l->out.dim[0] >= PAR_MIN_FLOATS)
         j.chunks = j.planes < PAR_CHUNKS ? j.planes : PAR_CHUNKS;
     return j;
 }
@@ -121,7 +121,7 @@ static void up_forward(ae_layer *l, const float *in, float *out, int B)
     up_job j = make_job(l, B);
     j.in = in;
     j.out = out;
-    ae_workers_run(l->workers, j.chunks, forward_chunk, &j);
+    ae_pool_run(l->pool, j.chunks, forward_chunk, &j);
 }
 
 static void up_backward(ae_layer *l, const float *in, const float *out, float *dout, float *din, int B, int flags)
@@ -133,7 +133,7 @@ static void up_backward(ae_layer *l, const float *in, const float *out, float *d
     up_job j = make_job(l, B);
     j.dout = dout;
     j.din = din;
-    ae_workers_run(l->workers, j.chunks, backward_chunk, &j);
+    ae_pool_run(l->pool, j.chunks, backward_chunk, &j);
 }
 
 const ae_layer_ops ae_upsample2d_ops = {

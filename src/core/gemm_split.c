@@ -1,4 +1,4 @@
-#include "gemm_split.h"
+#include "core/gemm_split.h"
 
 #include "core/gemm.h"
 

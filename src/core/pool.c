@@ -1,5 +1,8 @@
-#include "workers.h"
+/* _GNU_SOURCE: sched_getaffinity and CPU_COUNT, for the default thread count */
+#define _GNU_SOURCE
+#include "core/pool.h"
 
+#include <cblas.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -14,11 +17,11 @@
 #define IDLE_POLLS 1000
 
 typedef struct {
-    struct ae_workers *w;
+    struct ae_pool *w;
     int index; /* 1.. (0 is the caller) */
 } helper;
 
-struct ae_workers {
+struct ae_pool {
     int threads;
     pthread_t *tid;  /* (threads - 1) */
     helper *helpers; /* (threads - 1) */
@@ -29,6 +32,7 @@ struct ae_workers {
     _Atomic uint64_t claim;
     atomic_int done; /* chunks of the current job finished */
     atomic_bool stop;
+    atomic_flag busy; /* set while a loop runs: a second loop meanwhile runs on its own caller */
     /* Written by the caller before it publishes a job, read by a helper only
      * after it has claimed a chunk of that job (so never while they change). */
     void (*fn)(void *arg, int chunk, int thread);
@@ -48,7 +52,7 @@ static uint32_t gen_of(uint64_t c) { return (uint32_t)(c >> 32); }
 
 /* Claims the next chunk of job gen into *chunk; false when it has none left
  * (or another job has started). */
-static bool try_claim(struct ae_workers *w, uint32_t gen, int *chunk)
+static bool try_claim(struct ae_pool *w, uint32_t gen, int *chunk)
 {
     uint64_t c = atomic_load_explicit(&w->claim, memory_order_acquire);
     for (;;) {
@@ -62,7 +66,7 @@ static bool try_claim(struct ae_workers *w, uint32_t gen, int *chunk)
 }
 
 /* Runs chunks of job gen until none is left. */
-static void work(struct ae_workers *w, uint32_t gen, int thread)
+static void work(struct ae_pool *w, uint32_t gen, int thread)
 {
     int i;
     while (try_claim(w, gen, &i)) {
@@ -74,7 +78,7 @@ static void work(struct ae_workers *w, uint32_t gen, int thread)
 static void *helper_main(void *p)
 {
     helper *h = p;
-    struct ae_workers *w = h->w;
+    struct ae_pool *w = h->w;
     uint32_t seen = 0;
     for (;;) {
         int polls = 0;
@@ -99,7 +103,7 @@ static void *helper_main(void *p)
     }
 }
 
-static void stop_helpers(struct ae_workers *w, int started)
+static void stop_helpers(struct ae_pool *w, int started)
 {
     pthread_mutex_lock(&w->mu);
     atomic_store_explicit(&w->stop, true, memory_order_release);
@@ -108,11 +112,11 @@ static void stop_helpers(struct ae_workers *w, int started)
     for (int i = 0; i < started; i++) pthread_join(w->tid[i], NULL);
 }
 
-ae_status ae_workers_new(int threads, ae_workers **out, ae_error *err)
+ae_status ae_pool_new(int threads, ae_pool **out, ae_error *err)
 {
     *out = NULL;
     if (threads < 1) return ae_fail(err, AE_ERR_ARG, "a worker pool needs at least 1 thread, got %d", threads);
-    struct ae_workers *w = calloc(1, sizeof *w);
+    struct ae_pool *w = calloc(1, sizeof *w);
     if (!w) return ae_fail(err, AE_ERR_NOMEM, "out of memory for a worker pool");
     w->threads = threads;
     w->tid = calloc((size_t)threads, sizeof *w->tid);
@@ -126,6 +130,7 @@ ae_status ae_workers_new(int threads, ae_workers **out, ae_error *err)
     atomic_init(&w->claim, 0);
     atomic_init(&w->done, 0);
     atomic_init(&w->stop, false);
+    atomic_flag_clear(&w->busy);
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
     for (int i = 0; i < threads - 1; i++) {
@@ -145,7 +150,7 @@ ae_status ae_workers_new(int threads, ae_workers **out, ae_error *err)
     return AE_OK;
 }
 
-void ae_workers_free(ae_workers *w)
+void ae_pool_free(ae_pool *w)
 {
     if (!w) return;
     stop_helpers(w, w->threads - 1);
@@ -156,12 +161,14 @@ void ae_workers_free(ae_workers *w)
     free(w);
 }
 
-int ae_workers_threads(const ae_workers *w) { return w ? w->threads : 1; }
+int ae_pool_threads(const ae_pool *w) { return w ? w->threads : 1; }
 
-void ae_workers_run(ae_workers *w, int n, void (*fn)(void *arg, int chunk, int thread), void *arg)
+void ae_pool_run(ae_pool *w, int n, void (*fn)(void *arg, int chunk, int thread), void *arg)
 {
     if (n <= 0) return;
-    if (!w || w->threads == 1 || n == 1 || n > AE_WORKERS_MAX_CHUNKS) { /* the last: more than a claim word holds */
+    /* the last test: more chunks than a claim word holds */
+    if (!w || w->threads == 1 || n == 1 || n > AE_POOL_MAX_CHUNKS ||
+        atomic_flag_test_and_set_explicit(&w->busy, memory_order_acquire)) {
         for (int i = 0; i < n; i++) fn(arg, i, 0);
         return;
     }
@@ -176,4 +183,106 @@ void ae_workers_run(ae_workers *w, int n, void (*fn)(void *arg, int chunk, int t
     work(w, gen, 0);
     /* only chunks a helper has claimed are left: they are running now */
     while (atomic_load_explicit(&w->done, memory_order_acquire) < n) sched_yield();
+    atomic_flag_clear_explicit(&w->busy, memory_order_release);
+}
+
+/* ---- ranges ---- */
+
+typedef struct {
+    void (*fn)(void *ctx, size_t lo, size_t hi, int thread);
+    void *ctx;
+    size_t n, grain;
+} range_job;
+
+static void range_chunk(void *arg, int chunk, int thread)
+{
+    const range_job *j = arg;
+    size_t lo = (size_t)chunk * j->grain, hi = lo + j->grain < j->n ? lo + j->grain : j->n;
+    j->fn(j->ctx, lo, hi, thread);
+}
+
+void ae_pool_for(ae_pool *p, size_t n, size_t grain, void (*fn)(void *ctx, size_t lo, size_t hi, int thread),
+                 void *ctx)
+{
+    if (n == 0) return;
+    if (grain == 0 || grain >= n) {
+        fn(ctx, 0, n, 0);
+        return;
+    }
+    size_t chunks = (n + grain - 1) / grain;
+    range_job j = {fn, ctx, n, grain};
+    if (chunks > AE_POOL_MAX_CHUNKS) { /* a grain finer than ae_pool_grain gives: the same ranges, in order */
+        for (size_t lo = 0; lo < n; lo += grain) fn(ctx, lo, lo + grain < n ? lo + grain : n, 0);
+        return;
+    }
+    ae_pool_run(p, (int)chunks, range_chunk, &j);
+}
+
+/* Ranges a loop is cut into by ae_pool_grain: a few per thread of a large
+ * machine, so threads that finish early pick up more, without the claims
+ * costing much. */
+#define TARGET_RANGES 64
+
+size_t ae_pool_grain(size_t n, size_t min_grain)
+{
+    if (min_grain == 0) min_grain = 1;
+    size_t g = (n + TARGET_RANGES - 1) / TARGET_RANGES;
+    if (g < min_grain) g = min_grain;
+    size_t floor = (n + AE_POOL_MAX_CHUNKS - 1) / AE_POOL_MAX_CHUNKS;
+    return g < floor ? floor : g;
+}
+
+/* ---- the shared pool and the thread count ---- */
+
+/* One pool per thread count asked for, kept for the life of the process:
+ * a model holds on to the pool it sized its workspace for, so a pool is
+ * never freed under it when the count changes. Idle helpers sleep. */
+static pthread_mutex_t shared_mu = PTHREAD_MUTEX_INITIALIZER;
+static ae_pool *shared[AE_THREADS_MAX + 1]; /* under shared_mu */
+static bool shared_failed[AE_THREADS_MAX + 1]; /* threads that could not start: not retried each loop */
+static _Atomic int threads_set;             /* 0: the default */
+
+static int default_threads(void)
+{
+    const char *env = getenv("OMP_NUM_THREADS");
+    if (env && *env) {
+        char *end;
+        long v = strtol(env, &end, 10);
+        if ((*end == '\0' || *end == ',') && v >= 1) return v > AE_THREADS_MAX ? AE_THREADS_MAX : (int)v;
+    }
+    cpu_set_t set;
+    int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+    return n < 1 ? 1 : n > AE_THREADS_MAX ? AE_THREADS_MAX : n;
+}
+
+int ae_threads(void)
+{
+    int n = atomic_load(&threads_set);
+    return n > 0 ? n : default_threads();
+}
+
+ae_status ae_set_threads(int n, ae_error *err)
+{
+    if (n < 0 || n > AE_THREADS_MAX)
+        return ae_fail(err, AE_ERR_ARG, "thread count %d is out of range [1, %d] (0: the default)", n, AE_THREADS_MAX);
+    atomic_store(&threads_set, n);
+    openblas_set_num_threads(ae_threads());
+    return AE_OK;
+}
+
+ae_pool *ae_pool_shared(void)
+{
+    int want = ae_threads();
+    if (want == 1) return NULL;
+    pthread_mutex_lock(&shared_mu);
+    if (!shared[want] && !shared_failed[want]) {
+        ae_error ignored;
+        if (ae_pool_new(want, &shared[want], &ignored) != AE_OK) {
+            shared[want] = NULL;
+            shared_failed[want] = true;
+        }
+    }
+    ae_pool *p = shared[want];
+    pthread_mutex_unlock(&shared_mu);
+    return p;
 }
