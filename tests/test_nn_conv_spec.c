@@ -328,7 +328,7 @@ static void test_conv_ae_learns(void **state)
     ae_train_opts t = ae_train_defaults();
     t.epochs = 8;
     t.batch_size = 16;
-    t.lr = 3e-3;
+    t.optim.lr = 3e-3;
     ae_train_history h;
     if (ae_train(m, &noisy, &x, &t, &h, &err) != AE_OK) fail_msg("%s", err.msg);
     print_message("conv DAE loss %.5f -> %.5f\n", h.epochs[0].train_loss, h.epochs[h.n - 1].train_loss);

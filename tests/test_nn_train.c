@@ -55,7 +55,7 @@ static void test_loss_falls(void **state)
     ae_train_opts o = ae_train_defaults();
     o.epochs = 40;
     o.batch_size = 32;
-    o.lr = 1e-2;
+    o.optim.lr = 1e-2;
     ae_train_history h;
     assert_int_equal(ae_train(m, &x, NULL, &o, &h, &err), AE_OK);
     assert_int_equal(h.n, 40);
@@ -301,8 +301,8 @@ static void test_divergence_keeps_checkpoint(void **state)
     o = ae_train_defaults();
     o.epochs = 3;
     o.batch_size = 16;
-    o.optimizer = AE_OPTIM_SGD;
-    o.lr = 1e6;
+    o.optim.kind = AE_OPTIM_SGD;
+    o.optim.lr = 1e6;
     o.checkpoint = ckpt;
     unlink(ckpt);
     assert_int_equal(ae_model_new("dense 24 linear, dense 4 linear", "dense 24 linear, dense 32 linear", 32, NULL,
@@ -338,7 +338,7 @@ static void test_denoising_bce_noshuffle(void **state)
     ae_train_opts o = ae_train_defaults();
     o.epochs = 30;
     o.batch_size = 32;
-    o.lr = 1e-2;
+    o.optim.lr = 1e-2;
     o.loss = AE_LOSS_BCE;
     o.shuffle = false;
     assert_int_equal(ae_train(m, &noisy, &clean, &o, NULL, &err), AE_OK);

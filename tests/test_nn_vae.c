@@ -35,9 +35,9 @@ static double fixed_noise_loss(ae_model *m, const float *x, int B, ae_loss_kind 
 {
     ae_rng eps;
     ae_rng_seed(&eps, 42);
-    ae_model_set_sampling(m, &eps);
+    ae_model_set_mode(m, true, &eps);
     double v = ae_batch_loss(m, x, x, B, loss, beta, backward);
-    ae_model_set_sampling(m, NULL);
+    ae_model_set_mode(m, false, NULL);
     return v;
 }
 
@@ -116,7 +116,7 @@ static void test_kl_and_sampling_by_hand(void **state)
     for (int i = 0; i < N; i++) memcpy(many + 4 * i, in, sizeof in);
     ae_rng r;
     ae_rng_seed(&r, 1);
-    l.cfg.gauss.sampling = &r;
+    l.mode.rng = &r;
     l.ops->forward(&l, many, zs, N);
     double m0 = 0, m1 = 0, v0 = 0, v1 = 0;
     for (int i = 0; i < N; i++) m0 += zs[2 * i], m1 += zs[2 * i + 1];
@@ -232,7 +232,7 @@ static void test_train_save_load(void **state)
     t.epochs = 30;
     t.batch_size = 16;
     t.loss = AE_LOSS_BCE;
-    t.lr = 1e-2;
+    t.optim.lr = 1e-2;
     ae_train_history h1 = {0}, h2 = {0};
     ae_model *m1 = small_vae(1), *m2 = small_vae(1);
     assert_int_equal(ae_train(m1, &x, NULL, &t, &h1, &err), AE_OK);

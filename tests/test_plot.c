@@ -426,7 +426,7 @@ static void test_lines(void **state)
     free(im.rgb);
 
     /* training curves with no validation loss */
-    ae_epoch_stats e[3] = {{1, 0.5, NAN, 1, 1}, {2, 0.4, NAN, 1, 1}, {3, 0.35, NAN, 1, 1}};
+    ae_epoch_stats e[3] = {{1, 0.5, NAN, 1, 1, NAN}, {2, 0.4, NAN, 1, 1, NAN}, {3, 0.35, NAN, 1, 1, NAN}};
     ae_train_history h = {3, e};
     assert_int_equal(ae_plot_loss(path, &h, NULL, &err), AE_OK);
     int k[3] = {1, 2, 3};

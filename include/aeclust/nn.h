@@ -155,19 +155,62 @@ typedef struct {
     bool end_of_epoch;       /* the last call of this epoch, after validation */
 } ae_train_progress;
 
+/* An optimiser's settings, on their own so that any training loop (ae_train,
+ * or a caller's fine-tuning) can set one up. */
 typedef struct {
-    int epochs;                  /* [20] */
-    int batch_size;              /* [256]; the last batch of an epoch may be smaller */
-    ae_optimizer_kind optimizer; /* [AE_OPTIM_ADAM] */
-    double lr;                   /* learning rate [1e-3] */
+    ae_optimizer_kind kind; /* [AE_OPTIM_ADAM] */
+    double lr;              /* learning rate [1e-3] */
     /* Adam as PyTorch's torch.optim.Adam: m = b1 m + (1-b1) g, v = b2 v + (1-b2) g^2,
      * p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps). */
-    double beta1;   /* [0.9] */
-    double beta2;   /* [0.999] */
-    double eps;     /* [1e-8] (PyTorch; Keras uses 1e-7) */
+    double beta1; /* [0.9] */
+    double beta2; /* [0.999] */
+    double eps;   /* [1e-8] (PyTorch; Keras uses 1e-7); > 0 */
     /* SGD as PyTorch's torch.optim.SGD: v = momentum v + g, p -= lr v. */
-    double momentum;   /* [0] */
-    ae_loss_kind loss; /* [AE_LOSS_MSE] */
+    double momentum; /* [0] */
+} ae_optim_opts;
+
+ae_optim_opts ae_optim_defaults(void);
+/* AE_ERR_ARG naming the setting when o is out of range ("adam eps must be positive, got 0"). */
+ae_status ae_optim_check(const ae_optim_opts *o, ae_error *err);
+
+/* What ae_train shows a per-batch hook (ae_train_hook). */
+typedef struct {
+    int epoch;           /* 1-based */
+    size_t batch;        /* 0-based within the epoch */
+    long step;           /* batches trained before this one, over the whole call */
+    int rows;            /* B, the batch's rows */
+    const size_t *index; /* (B) the batch's rows in the training input */
+    const float *codes;  /* (B, code_dim) the batch's codes (code_loss only; NULL in before_batch) */
+    int code_dim;
+} ae_batch_view;
+
+/* Opens the training loop to a caller's loss term at the code layer (DEC's
+ * clustering loss) and the parameters that term owns (DEC's centres). Both
+ * callbacks are optional. */
+typedef struct {
+    /* Before a batch's forward pass. It may use the model (encode the whole
+     * training set, say: nothing of the batch has run yet). Setting *stop ends
+     * training before this batch: the epoch so far is recorded and
+     * checkpointed as a finished one. */
+    ae_status (*before_batch)(void *user, const ae_batch_view *b, bool *stop, ae_error *err);
+    /* After the batch's forward pass: an extra term of the loss over its codes.
+     * Sets *loss to the term's value for this batch (weighted as it enters the
+     * loss: the loss reported is recon_weight * reconstruction + *loss), adds
+     * d(*loss)/d(codes) (B, code_dim) to dcodes (zeros on entry), and writes
+     * the gradient of its own parameters to grads (below). */
+    ae_status (*code_loss)(void *user, const ae_batch_view *b, float *dcodes, double *loss, ae_error *err);
+    void *user;
+    /* The term's own parameters (n_params floats each; NULL, 0: none), updated
+     * after every batch by an optimiser of the same settings as the model's. */
+    float *params, *grads;
+    size_t n_params;
+} ae_train_hook;
+
+typedef struct {
+    int epochs;         /* [20] */
+    int batch_size;     /* [256]; the last batch of an epoch may be smaller */
+    ae_optim_opts optim; /* [ae_optim_defaults()] */
+    ae_loss_kind loss;  /* [AE_LOSS_MSE] */
     double kl_beta;    /* a VAE's weight of the KL term, >= 0 (beta-VAE) [1] */
     uint64_t seed;     /* per-epoch shuffling [0] */
     bool shuffle;      /* reshuffle the rows every epoch [true] */
@@ -185,6 +228,16 @@ typedef struct {
      * noise; an error it returns stops training with that error. [NULL] */
     ae_status (*before_epoch)(void *user, int epoch, ae_error *err);
     void *user; /* given to progress and before_epoch */
+    /* Optional per-batch hook (above) [NULL]. */
+    const ae_train_hook *hook;
+    /* Weight of the autoencoder's own loss (reconstruction, plus a VAE's KL
+     * term) [1]; 0 leaves the decoder out of training altogether (DEC: the
+     * hook's code_loss is then the whole loss, and needed). */
+    double recon_weight;
+    /* The layers whose parameters train, [train_from, train_to) in model order
+     * (encoder then decoder; train_to 0: through the last) [0, 0]. The others
+     * keep their parameters, though gradients still flow through them. */
+    int train_from, train_to;
 } ae_train_opts;
 
 ae_train_opts ae_train_defaults(void);
@@ -195,6 +248,7 @@ typedef struct {
     double val_loss;      /* NaN without a validation set */
     double seconds;       /* wall time of the epoch (training and validation) */
     double samples_per_s; /* training rows per second */
+    double hook_loss;     /* the part of train_loss from the hook's code_loss (NaN without one) */
 } ae_epoch_stats;
 
 typedef struct {

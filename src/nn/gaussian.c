@@ -2,8 +2,8 @@
  *   gaussian L     (2L) -> (L)
  * Its input is the encoder's [mu | log sigma^2] (L values each, in that
  * order), its output the latent z. While the model samples (training, and
- * its validation), z = mu + exp(log sigma^2 / 2) * eps with eps ~ N(0, 1)
- * from the model's seeded generator (the reparameterisation trick);
+ * its validation: whenever the pass has a generator, ae_layer_mode), z = mu +
+ * exp(log sigma^2 / 2) * eps with eps ~ N(0, 1) from that seeded generator (the reparameterisation trick);
  * otherwise z = mu, so encoding gives the mean and is deterministic.
  *
  * The layer also owns the KL term of the VAE loss,
@@ -73,7 +73,7 @@ static void gaussian_init(ae_layer *l, ae_init_kind kind, ae_rng *rng)
 static void gaussian_forward(ae_layer *l, const float *in, float *out, int B)
 {
     const int L = l->cfg.gauss.latent;
-    ae_rng *rng = l->cfg.gauss.sampling;
+    ae_rng *rng = l->mode.rng;
     double kl = 0.0;
     for (int b = 0; b < B; b++) {
         const float *mu = in + (size_t)b * 2 * L, *lv = mu + L; /* (L) each */

@@ -87,7 +87,30 @@ typedef struct {
     /* Optional (NULL: no): whether the layer's GEMMs for batches of max_batch
      * rows are big enough for OpenBLAS to run them on its own thread pool. */
     bool (*blas_pool)(const ae_layer *l, int max_batch);
+    /* Optional (NULL: none): describes l's non-trainable state tensors (views
+     * into l->state, e.g. batchnorm's running mean and variance); returns how
+     * many. State is saved in model files beside the parameters, filled by
+     * init, updated by forward in training mode, and never touched by the
+     * optimiser. infer sets l->n_state. */
+    int (*state_tensors)(const ae_layer *l, ae_tensor_view *t);
+    /* Optional (NULL: none): floats the layer keeps from a forward pass to the
+     * backward pass that follows (a dropout mask, batch statistics) for
+     * batches up to max_batch rows; the model gives each such layer its own
+     * l->cache. */
+    size_t (*cache)(const ae_layer *l, int max_batch);
 } ae_layer_ops;
+
+/* How a forward pass runs, set for every layer by ae_model_set_mode. */
+typedef struct {
+    /* Training: batch statistics (batchnorm, which also updates its running
+     * ones) and dropped units (dropout). Otherwise the layers run as for
+     * inference: running statistics, nothing dropped. */
+    bool training;
+    /* The generator of the pass's random draws, NULL for none: dropout's
+     * masks (in training) and a VAE's latent noise (whenever it is set: a
+     * VAE's validation loss samples too, in evaluation mode). */
+    ae_rng *rng;
+} ae_layer_mode;
 
 struct ae_layer {
     const ae_layer_ops *ops;
@@ -97,6 +120,10 @@ struct ae_layer {
     size_t n_params;
     float *params; /* (n_params) view into the model's parameter block */
     float *grads;  /* (n_params) view into the model's gradient block */
+    size_t n_state;
+    float *state;  /* (n_state) view into the model's state block, NULL if none */
+    float *cache;  /* (ops->cache(l, max_batch)) this layer's own, NULL if none */
+    ae_layer_mode mode;
     float *scratch;   /* (scratch_n) workspace shared by all layers, NULL if none */
     size_t scratch_n; /* floats at scratch: at least ops->scratch(l, max_batch) */
     /* The threads of the image layers (the shared pool, core/pool.h), or NULL:
@@ -126,7 +153,6 @@ struct ae_layer {
         } reshape;
         struct {            /* gaussian (gaussian.c) */
             int latent;     /* L: the input is (2L) = [mu | log sigma^2], the output (L) */
-            ae_rng *sampling; /* draws eps while the model samples; NULL: z = mu */
             float kl_weight;  /* backward adds kl_weight * dKL/d(input) */
             double kl_sum;    /* KL summed over the rows of the last forward pass */
         } gauss;

@@ -28,6 +28,8 @@ void ae_model_free(ae_model *m)
     free(m->gbuf[0]);
     free(m->gbuf[1]);
     free(m->scratch);
+    free(m->state);
+    free(m->cache_block);
     free(m);
 }
 
@@ -64,10 +66,9 @@ static ae_status check_gaussian(const ae_layer *ls, int n, int allowed, const ch
     return AE_OK;
 }
 
-void ae_model_set_sampling(ae_model *m, ae_rng *rng)
+void ae_model_set_mode(ae_model *m, bool training, ae_rng *rng)
 {
-    ae_layer *g = ae_model_gaussian(m);
-    if (g) g->cfg.gauss.sampling = rng;
+    for (int i = 0; i < m->n_layers; i++) m->layers[i].mode = (ae_layer_mode){.training = training, .rng = rng};
 }
 
 bool ae_model_is_variational(const ae_model *m) { return ae_model_gaussian(m) != NULL; }
@@ -117,22 +118,25 @@ ae_status ae_model_reserve(ae_model *m, int B, ae_error *err)
     if (B < m->max_batch) B = m->max_batch;
     ae_pool *was = m->n_layers ? m->layers[0].pool : NULL, *use = image_threads(m, B);
     for (int i = 0; i < m->n_layers; i++) m->layers[i].pool = use; /* the scratch depends on it */
-    size_t total = 0, scratch = 0;
+    size_t total = 0, scratch = 0, caches = 0;
     for (int i = 0; i < m->n_layers; i++) {
         total += ae_layer_out_size(m, i);
         const ae_layer *l = &m->layers[i];
         size_t sc = l->ops->scratch ? l->ops->scratch(l, B) : 0;
         if (sc > scratch) scratch = sc;
+        caches += l->ops->cache ? l->ops->cache(l, B) : 0;
     }
     float *acts = malloc(total * (size_t)B * sizeof(float));
     float *g0 = malloc(m->max_width * (size_t)B * sizeof(float));
     float *g1 = malloc(m->max_width * (size_t)B * sizeof(float));
     float *scr = scratch ? malloc(scratch * sizeof(float)) : NULL;
-    if (!acts || !g0 || !g1 || (scratch && !scr)) {
+    float *cac = caches ? calloc(caches, sizeof(float)) : NULL;
+    if (!acts || !g0 || !g1 || (scratch && !scr) || (caches && !cac)) {
         free(acts);
         free(g0);
         free(g1);
         free(scr);
+        free(cac);
         for (int i = 0; i < m->n_layers; i++) m->layers[i].pool = was;
         return ae_fail(err, AE_ERR_NOMEM, "out of memory for the workspace of a %d-row batch", B);
     }
@@ -140,7 +144,9 @@ ae_status ae_model_reserve(ae_model *m, int B, ae_error *err)
     free(m->gbuf[0]);
     free(m->gbuf[1]);
     free(m->scratch);
+    free(m->cache_block);
     m->act_block = acts;
+    m->cache_block = cac;
     m->gbuf[0] = g0;
     m->gbuf[1] = g1;
     m->scratch = scr;
@@ -149,10 +155,14 @@ ae_status ae_model_reserve(ae_model *m, int B, ae_error *err)
         m->layers[i].scratch = scr;
         m->layers[i].scratch_n = scratch;
     }
-    size_t off = 0;
+    size_t off = 0, coff = 0;
     for (int i = 0; i < m->n_layers; i++) {
         m->out[i] = acts + off; /* (B, out size of layer i) */
         off += ae_layer_out_size(m, i) * (size_t)B;
+        ae_layer *l = &m->layers[i];
+        size_t nc = l->ops->cache ? l->ops->cache(l, B) : 0;
+        l->cache = nc ? cac + coff : NULL;
+        coff += nc;
     }
     m->max_batch = B;
     return AE_OK;
@@ -235,6 +245,7 @@ ae_status ae_model_build(const char *encoder_spec, const char *decoder_spec, int
         size_t w = ae_layer_out_size(m, i);
         if (w > m->max_width) m->max_width = w;
         m->n_params += ls[i].n_params;
+        m->n_state += ls[i].n_state;
         if (i < n_enc) m->n_enc_params += ls[i].n_params;
     }
     m->enc_spec = encoder_text(m);
@@ -242,15 +253,18 @@ ae_status ae_model_build(const char *encoder_spec, const char *decoder_spec, int
     m->params = calloc(m->n_params ? m->n_params : 1, sizeof(float));
     m->grads = calloc(m->n_params ? m->n_params : 1, sizeof(float));
     m->out = calloc((size_t)m->n_layers, sizeof *m->out);
-    if (!m->enc_spec || !m->dec_spec || !m->params || !m->grads || !m->out) {
+    m->state = m->n_state ? calloc(m->n_state, sizeof(float)) : NULL;
+    if (!m->enc_spec || !m->dec_spec || !m->params || !m->grads || !m->out || (m->n_state && !m->state)) {
         ae_model_free(m);
         return ae_fail(err, AE_ERR_NOMEM, "out of memory for a model of %zu parameters", m->n_params);
     }
-    size_t off = 0;
+    size_t off = 0, soff = 0;
     for (int i = 0; i < m->n_layers; i++) {
         ls[i].params = m->params + off;
         ls[i].grads = m->grads + off;
         off += ls[i].n_params;
+        ls[i].state = ls[i].n_state ? m->state + soff : NULL;
+        soff += ls[i].n_state;
     }
     st = ae_model_reserve(m, max_batch, err);
     if (st) {
@@ -335,11 +349,15 @@ static ae_status run_rows(ae_model *m, const ae_matrix *x, int from, int to, siz
     ae_status st = ae_matrix_alloc(y, x->rows, out_w, err);
     if (st) return st;
     size_t chunk = (size_t)m->max_batch;
+    /* inference: evaluation mode without random draws, whatever was set */
+    ae_layer_mode was = m->n_layers ? m->layers[0].mode : (ae_layer_mode){0};
+    ae_model_set_mode(m, false, NULL);
     for (size_t r = 0; r < x->rows; r += chunk) {
         int B = (int)(x->rows - r < chunk ? x->rows - r : chunk);
         const float *o = ae_model_forward(m, x->data + r * in_w, B, from, to);
         memcpy(y->data + r * out_w, o, (size_t)B * out_w * sizeof(float));
     }
+    ae_model_set_mode(m, was.training, was.rng);
     return AE_OK;
 }
 

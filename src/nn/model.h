@@ -20,6 +20,8 @@ struct ae_model {
     size_t n_params, n_enc_params;
     float *params; /* (n_params) */
     float *grads;  /* (n_params) */
+    size_t n_state; /* non-trainable state of all layers (layer.h), laid out like params */
+    float *state;   /* (n_state), NULL when 0 */
 
     int max_batch;
     size_t max_width; /* widest per-sample activation, input included */
@@ -28,6 +30,7 @@ struct ae_model {
     float *gbuf[2];   /* (max_batch, max_width) each */
     size_t scratch_floats; /* the largest ops->scratch(l, max_batch) over the layers */
     float *scratch;        /* (scratch_floats), NULL when 0 */
+    float *cache_block;    /* every layer's ops->cache(l, max_batch) floats, back to back */
 };
 
 /* Builds the layers from both specs, checks the shapes and allocates the
@@ -56,16 +59,17 @@ static inline ae_layer *ae_model_gaussian(const ae_model *m)
     return l->ops == &ae_gaussian_ops ? l : NULL;
 }
 
-/* Makes a VAE's latent layer draw z = mu + sigma eps from rng (NULL: z = mu,
- * the default); no effect on a plain autoencoder. */
-void ae_model_set_sampling(ae_model *m, ae_rng *rng);
+/* Sets how the following passes run (layer.h's ae_layer_mode): training or
+ * evaluation, and the generator of their random draws (NULL: none). A model
+ * starts in evaluation mode without a generator: encoding is deterministic. */
+void ae_model_set_mode(ae_model *m, bool training, ae_rng *rng);
 
 /* One batch through the training loss: forward x (B rows), the loss against
  * t, and with backward also dL/d(params) into m->grads (m->gbuf[0] is used
  * for dL/dy). A plain autoencoder's loss is the mean over all B * D
  * elements; a VAE's (see ae_train) the per-row sum of the reconstruction
  * loss plus kl_beta times the KL term, averaged over the B rows. The latent
- * noise is whatever ae_model_set_sampling set. */
+ * noise and the mode are whatever ae_model_set_mode set. */
 double ae_batch_loss(ae_model *m, const float *x, const float *t, int B, ae_loss_kind loss, double kl_beta,
                      bool backward);
 

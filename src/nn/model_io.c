@@ -9,7 +9,8 @@
  *   u32 n, n bytes                  decoder spec
  *   u32 tensor count
  *   per tensor: u32 n, n bytes name ("encoder.0.kernel"), u32 rank, u32 dims[rank],
- *               float32 values (product of dims), row-major
+ *               float32 values (product of dims), row-major; each layer's
+ *               parameters, then its non-trainable state ("encoder.1.running_mean")
  *   u32 CRC-32 (zlib) of every byte before it
  * The specs rebuild the layers; the tensors must then match the layers'
  * parameters one for one, in order, by name and shape. */
@@ -71,6 +72,15 @@ static void tensor_name(const ae_model *m, int layer, const char *suffix, char *
     snprintf(buf, n, "%s.%d.%s", enc ? "encoder" : "decoder", enc ? layer : layer - m->n_enc, suffix);
 }
 
+/* Layer i's saved tensors: its parameters, then its non-trainable state. */
+static int layer_tensors(const ae_model *m, int i, ae_tensor_view t[2 * AE_LAYER_MAX_TENSORS])
+{
+    const ae_layer *l = &m->layers[i];
+    int k = l->ops->tensors(l, t);
+    if (l->ops->state_tensors) k += l->ops->state_tensors(l, t + k);
+    return k;
+}
+
 static size_t tensor_count(const ae_tensor_view *t)
 {
     size_t c = 1;
@@ -84,8 +94,8 @@ ae_status ae_model_save(const ae_model *m, const char *path, ae_error *err)
     size_t size = 8 + 4 + 8 + 4 + 4 + strlen(m->enc_spec) + 4 + strlen(m->dec_spec) + 4;
     uint32_t n_tensors = 0;
     for (int i = 0; i < m->n_layers; i++) {
-        ae_tensor_view t[AE_LAYER_MAX_TENSORS];
-        int k = m->layers[i].ops->tensors(&m->layers[i], t);
+        ae_tensor_view t[2 * AE_LAYER_MAX_TENSORS];
+        int k = layer_tensors(m, i, t);
         for (int j = 0; j < k; j++) {
             char name[64];
             tensor_name(m, i, t[j].name, name, sizeof name);
@@ -104,8 +114,8 @@ ae_status ae_model_save(const ae_model *m, const char *path, ae_error *err)
     put_text(&b, m->dec_spec);
     put_u32(&b, n_tensors);
     for (int i = 0; i < m->n_layers; i++) {
-        ae_tensor_view t[AE_LAYER_MAX_TENSORS];
-        int k = m->layers[i].ops->tensors(&m->layers[i], t);
+        ae_tensor_view t[2 * AE_LAYER_MAX_TENSORS];
+        int k = layer_tensors(m, i, t);
         for (int j = 0; j < k; j++) {
             char name[64];
             tensor_name(m, i, t[j].name, name, sizeof name);
@@ -235,8 +245,8 @@ static ae_status read_tensors(const char *path, rbuf *b, ae_model *m, ae_error *
     uint32_t n_file = get_u32(b);
     uint32_t idx = 0;
     for (int i = 0; i < m->n_layers; i++) {
-        ae_tensor_view t[AE_LAYER_MAX_TENSORS];
-        int k = m->layers[i].ops->tensors(&m->layers[i], t);
+        ae_tensor_view t[2 * AE_LAYER_MAX_TENSORS];
+        int k = layer_tensors(m, i, t);
         for (int j = 0; j < k; j++, idx++) {
             char want[64];
             tensor_name(m, i, t[j].name, want, sizeof want);

@@ -22,14 +22,18 @@ const char *ae_optimizer_name(ae_optimizer_kind k)
     return "?";
 }
 
-ae_status ae_optim_init(ae_optim *opt, const ae_train_opts *o, size_t n, ae_error *err)
+ae_optim_opts ae_optim_defaults(void)
 {
-    memset(opt, 0, sizeof *opt);
-    if (o->optimizer != AE_OPTIM_ADAM && o->optimizer != AE_OPTIM_SGD)
-        return ae_fail(err, AE_ERR_ARG, "unknown optimizer %d", (int)o->optimizer);
+    return (ae_optim_opts){.kind = AE_OPTIM_ADAM, .lr = 1e-3, .beta1 = 0.9, .beta2 = 0.999, .eps = 1e-8, .momentum = 0.0};
+}
+
+ae_status ae_optim_check(const ae_optim_opts *o, ae_error *err)
+{
+    if (o->kind != AE_OPTIM_ADAM && o->kind != AE_OPTIM_SGD)
+        return ae_fail(err, AE_ERR_ARG, "unknown optimizer %d", (int)o->kind);
     if (!(o->lr > 0.0) || !isfinite(o->lr))
         return ae_fail(err, AE_ERR_ARG, "learning rate must be positive, got %g", o->lr);
-    if (o->optimizer == AE_OPTIM_ADAM) {
+    if (o->kind == AE_OPTIM_ADAM) {
         if (!(o->beta1 >= 0.0 && o->beta1 < 1.0) || !(o->beta2 >= 0.0 && o->beta2 < 1.0))
             return ae_fail(err, AE_ERR_ARG, "adam betas must be in [0, 1), got %g and %g", o->beta1, o->beta2);
         if (!(o->eps > 0.0) || !isfinite(o->eps))
@@ -37,7 +41,15 @@ ae_status ae_optim_init(ae_optim *opt, const ae_train_opts *o, size_t n, ae_erro
     } else if (!(o->momentum >= 0.0 && o->momentum < 1.0)) {
         return ae_fail(err, AE_ERR_ARG, "sgd momentum must be in [0, 1), got %g", o->momentum);
     }
-    opt->kind = o->optimizer;
+    return AE_OK;
+}
+
+ae_status ae_optim_init(ae_optim *opt, const ae_optim_opts *o, size_t n, ae_error *err)
+{
+    memset(opt, 0, sizeof *opt);
+    ae_status st = ae_optim_check(o, err);
+    if (st) return st;
+    opt->kind = o->kind;
     opt->lr = o->lr;
     opt->beta1 = o->beta1;
     opt->beta2 = o->beta2;

@@ -18,8 +18,8 @@ typedef struct {
     float *v; /* (n) Adam second moment (NULL for SGD) */
 } ae_optim;
 
-/* Checks the hyper-parameters of o and allocates zeroed state for n parameters. */
-ae_status ae_optim_init(ae_optim *opt, const ae_train_opts *o, size_t n, ae_error *err);
+/* Checks the settings o and allocates zeroed state for n parameters. */
+ae_status ae_optim_init(ae_optim *opt, const ae_optim_opts *o, size_t n, ae_error *err);
 /* One update of params (n) from grads (n). */
 void ae_optim_step(ae_optim *opt, float *params, const float *grads);
 void ae_optim_free(ae_optim *opt);

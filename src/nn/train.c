@@ -17,16 +17,12 @@ ae_train_opts ae_train_defaults(void)
     return (ae_train_opts){
         .epochs = 20,
         .batch_size = 256,
-        .optimizer = AE_OPTIM_ADAM,
-        .lr = 1e-3,
-        .beta1 = 0.9,
-        .beta2 = 0.999,
-        .eps = 1e-8,
-        .momentum = 0.0,
+        .optim = ae_optim_defaults(),
         .loss = AE_LOSS_MSE,
         .seed = 0,
         .shuffle = true,
         .kl_beta = 1.0,
+        .recon_weight = 1.0,
     };
 }
 
@@ -161,31 +157,91 @@ ae_status ae_model_loss(ae_model *m, const ae_matrix *input, const ae_matrix *ta
     /* reconstruction only, from the mean code: no KL term, no latent noise */
     size_t D = (size_t)m->input_dim, chunk = (size_t)m->max_batch;
     double s = 0.0;
+    ae_layer_mode was = m->layers[0].mode;
+    ae_model_set_mode(m, false, NULL);
     for (size_t r = 0; r < input->rows; r += chunk) {
         int B = (int)(input->rows - r < chunk ? input->rows - r : chunk);
         const float *y = ae_model_forward(m, input->data + r * D, B, 0, m->n_layers);
         s += ae_loss_eval(loss, y, target->data + r * D, (size_t)B * D, NULL, 0.0f, false);
     }
+    ae_model_set_mode(m, was.training, was.rng);
     *out = s / ((double)input->rows * (double)D);
     return AE_OK;
 }
 
-static ae_status check_opts(const ae_train_opts *o, ae_error *err)
+static ae_status check_opts(const ae_model *m, const ae_train_opts *o, ae_error *err)
 {
     if (o->epochs <= 0) return ae_fail(err, AE_ERR_ARG, "epochs must be positive, got %d", o->epochs);
     if (o->batch_size <= 0) return ae_fail(err, AE_ERR_ARG, "batch size must be positive, got %d", o->batch_size);
     if (o->batch_size > (1 << 20)) return ae_fail(err, AE_ERR_ARG, "batch size %d is too large", o->batch_size);
     if (!(o->kl_beta >= 0.0 && o->kl_beta < 1e30))
         return ae_fail(err, AE_ERR_ARG, "the KL weight beta must be finite and at least 0, got %g", o->kl_beta);
+    if (!(o->recon_weight >= 0.0 && o->recon_weight < 1e30))
+        return ae_fail(err, AE_ERR_ARG, "the reconstruction weight must be finite and at least 0, got %g",
+                       o->recon_weight);
+    const int to = o->train_to > 0 ? o->train_to : m->n_layers;
+    if (o->train_from < 0 || o->train_from >= to || to > m->n_layers)
+        return ae_fail(err, AE_ERR_ARG, "trained layers [%d, %d) are not a range of the model's %d layers",
+                       o->train_from, o->train_to, m->n_layers);
+    const ae_train_hook *h = o->hook;
+    if (o->recon_weight == 0.0 && (!h || !h->code_loss))
+        return ae_fail(err, AE_ERR_ARG, "a reconstruction weight of 0 leaves nothing to train without a code loss");
+    if (o->recon_weight == 0.0 && to > m->n_enc)
+        return ae_fail(err, AE_ERR_ARG, "a reconstruction weight of 0 trains the encoder only, not layers up to %d of %d",
+                       to, m->n_layers);
+    if (h && h->n_params && (!h->params || !h->grads))
+        return ae_fail(err, AE_ERR_ARG, "the hook declares %zu parameters but gives no buffers", h->n_params);
+    return ae_optim_check(&o->optim, err);
+}
+
+/* One batch through the loss with a hook's code term (and/or a weighted
+ * reconstruction): forward, the reconstruction loss and its gradient back to
+ * the code, the hook's term and its gradient added there, backward through
+ * the encoder. Returns the batch's loss (NaN/Inf are the caller's to catch);
+ * *hook_part gets the hook's share. */
+static ae_status hooked_batch_loss(ae_model *m, const float *x, const float *t, const ae_train_opts *o,
+                                   ae_batch_view *v, float *dcodes, double *loss, double *hook_part, ae_error *err)
+{
+    const int B = v->rows, n_enc = m->n_enc, C = ae_model_code_dim(m);
+    const ae_train_hook *h = o->hook;
+    const bool recon = o->recon_weight > 0.0;
+    const size_t count = (size_t)B * (size_t)m->input_dim;
+    ae_layer *g = ae_model_gaussian(m);
+    const double per = g ? (double)B : (double)count;
+    const bool preact = o->loss == AE_LOSS_BCE;
+    if (g) g->cfg.gauss.kl_weight = (float)(o->recon_weight * o->kl_beta / per);
+    const float *y = ae_model_forward(m, x, B, 0, recon ? m->n_layers : n_enc);
+    v->codes = m->out[n_enc - 1];
+    double rec = 0.0;
+    memset(dcodes, 0, (size_t)B * (size_t)C * sizeof(float));
+    if (recon) {
+        float *dy = m->gbuf[0];
+        double sum = ae_loss_eval(o->loss, y, t, count, dy, (float)(o->recon_weight / per), preact);
+        if (g) sum += o->kl_beta * g->cfg.gauss.kl_sum;
+        rec = o->recon_weight * sum / per;
+        if (isfinite(rec)) ae_model_backward(m, m->out[n_enc - 1], dy, B, n_enc, m->n_layers, dcodes, preact ? AE_BWD_PREACT : 0);
+    }
+    /* the decoder's gradient is in dcodes; the hook adds its own to it */
+    double extra = 0.0;
+    if (h && h->code_loss) {
+        if (h->n_params) memset(h->grads, 0, h->n_params * sizeof(float));
+        ae_status st = h->code_loss(h->user, v, dcodes, &extra, err);
+        if (st) return st;
+    }
+    *loss = rec + extra;
+    *hook_part = extra;
+    if (isfinite(*loss)) ae_model_backward(m, x, dcodes, B, 0, n_enc, NULL, 0);
     return AE_OK;
 }
 
 /* Everything one training run allocates, freed together. */
 typedef struct {
-    size_t *idx;  /* (n) row order of the current epoch */
-    float *xb;    /* (B, D) gathered input batch */
-    float *tb;    /* (B, D) gathered target batch, NULL when the target is the input */
-    ae_optim opt;
+    size_t *idx;    /* (n) row order of the current epoch */
+    float *xb;      /* (B, D) gathered input batch */
+    float *tb;      /* (B, D) gathered target batch, NULL when the target is the input */
+    float *dcodes;  /* (B, code_dim) the gradient at the code, with a hook or a reconstruction weight */
+    ae_optim opt;   /* of the trained layers' parameters */
+    ae_optim hopt;  /* of the hook's parameters */
 } train_ws;
 
 static void ws_free(train_ws *w)
@@ -193,8 +249,13 @@ static void ws_free(train_ws *w)
     free(w->idx);
     free(w->xb);
     free(w->tb);
+    free(w->dcodes);
     ae_optim_free(&w->opt);
+    ae_optim_free(&w->hopt);
 }
+
+/* Offset of layer i's parameters in the model's block. */
+static size_t param_offset(const ae_model *m, int i) { return (size_t)(m->layers[i].params - m->params); }
 
 ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target, const ae_train_opts *o,
                    ae_train_history *history, ae_error *err)
@@ -204,7 +265,7 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
     if (history) *history = (ae_train_history){0};
     if (!target) target = input;
     const ae_matrix *vin = o->val_input, *vtg = o->val_target ? o->val_target : o->val_input;
-    ae_status st = check_opts(o, err);
+    ae_status st = check_opts(m, o, err);
     if (!st) st = check_loss(m, o->loss, err);
     if (!st) st = check_pair(m, input, target, "training", err);
     if (!st && vin) st = check_pair(m, vin, vtg, "validation", err);
@@ -215,16 +276,27 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
     const int B = (size_t)o->batch_size < n ? o->batch_size : (int)n;
     const size_t n_batches = (n + (size_t)B - 1) / (size_t)B;
     const bool distinct_target = target != input;
+    const ae_train_hook *hook = o->hook;
+    /* the plain path (ae_batch_loss) unless a hook or a weight changes the loss */
+    const bool hooked = (hook && hook->code_loss) || o->recon_weight != 1.0;
+    const int train_to = o->train_to > 0 ? o->train_to : m->n_layers;
+    const size_t p0 = param_offset(m, o->train_from),
+                 p1 = train_to < m->n_layers ? param_offset(m, train_to) : m->n_params;
 
     train_ws w = {0};
     st = ae_model_reserve(m, B, err);
-    if (!st) st = ae_optim_init(&w.opt, o, m->n_params, err);
-    if (st) return st;
+    if (!st) st = ae_optim_init(&w.opt, &o->optim, p1 - p0, err);
+    if (!st && hook && hook->n_params) st = ae_optim_init(&w.hopt, &o->optim, hook->n_params, err);
+    if (st) {
+        ws_free(&w);
+        return st;
+    }
     w.idx = malloc(n * sizeof *w.idx);
     w.xb = malloc((size_t)B * D * sizeof(float));
     w.tb = distinct_target ? malloc((size_t)B * D * sizeof(float)) : NULL;
+    w.dcodes = hooked ? malloc((size_t)B * (size_t)ae_model_code_dim(m) * sizeof(float)) : NULL;
     ae_epoch_stats *hist = calloc((size_t)o->epochs, sizeof *hist);
-    if (!w.idx || !w.xb || (distinct_target && !w.tb) || !hist) {
+    if (!w.idx || !w.xb || (distinct_target && !w.tb) || (hooked && !w.dcodes) || !hist) {
         ws_free(&w);
         free(hist);
         return ae_fail(err, AE_ERR_NOMEM, "out of memory for training buffers (%zu rows)", n);
@@ -237,14 +309,15 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
     ae_rng_seed(&latent_rng, o->seed ^ 0x9e3779b97f4a7c15ull);
     const double t_start = now_s();
     const double total_samples = (double)n * o->epochs;
-    bool checkpointed = false;
+    bool checkpointed = false, stop = false;
     int done = 0;
+    long step = 0;
 
-    for (int e = 1; e <= o->epochs && !st; e++) {
+    for (int e = 1; e <= o->epochs && !st && !stop; e++) {
         const double t_epoch = now_s();
         if (o->before_epoch && (st = o->before_epoch(o->user, e, err))) break;
         if (o->shuffle) ae_rng_shuffle(&rng, w.idx, n);
-        double run_sum = 0.0; /* sum over batches of batch mean loss * rows */
+        double run_sum = 0.0, hook_sum = 0.0; /* sums over batches of batch mean loss * rows */
         size_t seen = 0;
         for (size_t bi = 0; bi < n_batches; bi++) {
             size_t r0 = bi * (size_t)B;
@@ -262,15 +335,29 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
                 xb = input->data + r0 * D;
                 tb = target->data + r0 * D;
             }
-            ae_model_set_sampling(m, &latent_rng);
-            double loss = ae_batch_loss(m, xb, tb, nb, o->loss, o->kl_beta, true);
-            ae_model_set_sampling(m, NULL);
+            ae_batch_view view = {.epoch = e, .batch = bi, .step = step, .rows = nb, .index = w.idx + r0,
+                                  .code_dim = ae_model_code_dim(m)};
+            if (hook && hook->before_batch) {
+                if ((st = hook->before_batch(hook->user, &view, &stop, err))) break;
+                if (stop) break;
+            }
+            double loss, hook_part = 0.0;
+            ae_model_set_mode(m, true, &latent_rng);
+            if (hooked)
+                st = hooked_batch_loss(m, xb, tb, o, &view, w.dcodes, &loss, &hook_part, err);
+            else
+                loss = ae_batch_loss(m, xb, tb, nb, o->loss, o->kl_beta, true);
+            ae_model_set_mode(m, false, NULL);
+            if (st) break;
             if (!isfinite(loss)) {
                 st = diverged(err, e, bi + 1, "loss", loss, checkpointed, o->checkpoint);
                 break;
             }
-            ae_optim_step(&w.opt, m->params, m->grads);
+            ae_optim_step(&w.opt, m->params + p0, m->grads + p0);
+            if (hook && hook->n_params) ae_optim_step(&w.hopt, hook->params, hook->grads);
+            step++;
             run_sum += loss * nb;
+            hook_sum += hook_part * nb;
             seen += (size_t)nb;
             if (o->progress) {
                 double t = now_s(), ep_s = t - t_epoch, el = t - t_start;
@@ -291,10 +378,12 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
             }
         }
         if (st) break;
+        if (seen == 0) break; /* the hook stopped training before this epoch's first batch */
         const double train_s = now_s() - t_epoch;
         /* the epoch's last update has not been through a loss yet: check it
          * before it can become the checkpoint */
         double bad = first_nonfinite(m->params, m->n_params);
+        if (bad == 0.0 && hook && hook->n_params) bad = first_nonfinite(hook->params, hook->n_params);
         if (bad != 0.0) {
             st = diverged(err, e, n_batches, "a parameter after the update", bad, checkpointed, o->checkpoint);
             break;
@@ -304,9 +393,9 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
             /* a VAE's validation draws its eps from a stream of its own per epoch */
             ae_rng val_rng;
             ae_rng_seed(&val_rng, (o->seed ^ 0x6a09e667f3bcc909ull) + (uint64_t)e);
-            ae_model_set_sampling(m, &val_rng);
+            ae_model_set_mode(m, false, &val_rng);
             val = loss_mean(m, vin, vtg, o->loss, o->kl_beta);
-            ae_model_set_sampling(m, NULL);
+            ae_model_set_mode(m, false, NULL);
             if (!isfinite(val)) {
                 st = diverged(err, e, 0, "validation loss", val, checkpointed, o->checkpoint);
                 break;
@@ -314,9 +403,10 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
         }
         ae_epoch_stats *h = &hist[done];
         h->epoch = e;
-        h->train_loss = run_sum / (double)n;
+        h->train_loss = run_sum / (double)seen;
+        h->hook_loss = hook && hook->code_loss ? hook_sum / (double)seen : NAN;
         h->val_loss = val;
-        h->samples_per_s = train_s > 0 ? (double)n / train_s : 0.0;
+        h->samples_per_s = train_s > 0 ? (double)seen / train_s : 0.0;
         if (o->checkpoint) {
             st = ae_model_save(m, o->checkpoint, err);
             if (st) break;
@@ -325,7 +415,7 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
         h->seconds = now_s() - t_epoch;
         done++;
         if (o->progress) {
-            double el = now_s() - t_start, done_samples = (double)n * e;
+            double el = now_s() - t_start, done_samples = (double)n * (e - 1) + (double)seen;
             ae_train_progress p = {
                 .epoch = e,
                 .epochs = o->epochs,

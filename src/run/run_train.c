@@ -30,17 +30,17 @@ static ae_status train_options(const ae_config *c, const ae_run_opts *o, ae_trai
     *t = ae_train_defaults();
     t->epochs = (int)ae_config_int(c, "train", "epochs");
     t->batch_size = (int)ae_config_int(c, "train", "batch_size");
-    t->lr = ae_config_double(c, "train", "lr");
-    t->beta1 = ae_config_double(c, "train", "beta1");
-    t->beta2 = ae_config_double(c, "train", "beta2");
-    t->eps = ae_config_double(c, "train", "eps");
-    t->momentum = ae_config_double(c, "train", "momentum");
+    t->optim.lr = ae_config_double(c, "train", "lr");
+    t->optim.beta1 = ae_config_double(c, "train", "beta1");
+    t->optim.beta2 = ae_config_double(c, "train", "beta2");
+    t->optim.eps = ae_config_double(c, "train", "eps");
+    t->optim.momentum = ae_config_double(c, "train", "momentum");
     t->shuffle = ae_config_bool(c, "train", "shuffle");
     t->seed = (uint64_t)ae_config_int(c, "experiment", "seed");
     t->kl_beta = ae_config_double(c, "train", "beta");
     t->progress = o->progress;
     t->user = o->user;
-    ae_status st = ae_optimizer_parse(ae_config_str(c, "train", "optimizer"), &t->optimizer, err);
+    ae_status st = ae_optimizer_parse(ae_config_str(c, "train", "optimizer"), &t->optim.kind, err);
     if (!st) st = ae_loss_parse(ae_config_str(c, "train", "loss"), &t->loss, err);
     return st;
 }
@@ -117,8 +117,8 @@ static ae_status experiment_train(const ae_config *c, train_data *d, const char 
         char line[768];
         snprintf(line, sizeof line,
                  "training [%s] -> [%s] on %zu x %zu (%zu + %zu parameters): %d epochs, batch %d, %s lr %g, %s loss%s",
-                 enc, dec, d->x->rows, d->x->cols, n_enc, n_dec, t.epochs, t.batch_size, ae_optimizer_name(t.optimizer),
-                 t.lr, ae_loss_name(t.loss), d->target ? ", noisy input -> clean target" : "");
+                 enc, dec, d->x->rows, d->x->cols, n_enc, n_dec, t.epochs, t.batch_size, ae_optimizer_name(t.optim.kind),
+                 t.optim.lr, ae_loss_name(t.loss), d->target ? ", noisy input -> clean target" : "");
         o->log(o->user, line);
     }
     if (d->live) *d->live = m;
