@@ -206,9 +206,13 @@ typedef struct {
     size_t n_params;
 } ae_train_hook;
 
+/* Largest batch ae_train takes. */
+#define AE_TRAIN_MAX_BATCH (1 << 20)
+
 typedef struct {
     int epochs;         /* [20] */
-    int batch_size;     /* [256]; the last batch of an epoch may be smaller */
+    int batch_size;     /* [256], at most AE_TRAIN_MAX_BATCH; the last batch of an epoch
+                           may be smaller, and a set smaller than a batch is one batch */
     ae_optim_opts optim; /* [ae_optim_defaults()] */
     ae_loss_kind loss;  /* [AE_LOSS_MSE] */
     double kl_beta;    /* a VAE's weight of the KL term, >= 0 (beta-VAE) [1] */

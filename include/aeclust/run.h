@@ -52,12 +52,14 @@ typedef struct {
  * section (seeded by experiment.seed) for rows input_dim wide. */
 ae_status ae_experiment_model_new(const ae_config *c, int input_dim, ae_model **out, ae_error *err);
 
-/* Builds the autoencoder of an experiment's [model] section and trains it per
- * its [train] section (and [noise]: noisy input, clean target) on x (val_x, checkpoint and o's callbacks may be NULL;
- * the model is saved to checkpoint after every good epoch). On success *out
- * is the caller's (ae_model_free); h, if non-NULL, gets the history (free it
- * either way). */
-ae_status ae_experiment_train(const ae_config *c, const ae_matrix *x, const ae_matrix *val_x, const char *checkpoint,
+/* Trains the autoencoder of an experiment's [model] per its [train], [noise]
+ * (noisy input, clean target) and [augment] sections on data.train, validated
+ * on train.validation, exactly as `aeclust run` does (the same file and seed
+ * give the same model). input, when non-NULL, takes data.train's place (and
+ * then there is no validation). checkpoint (may be NULL) is saved after every
+ * good epoch; o may be NULL. On success *out is the caller's (ae_model_free);
+ * h, if non-NULL, gets the history (free it either way). */
+ae_status ae_experiment_train(const ae_config *c, const ae_matrix *input, const char *checkpoint,
                               const ae_run_opts *o, ae_model **out, ae_train_history *h, ae_error *err);
 
 ae_status ae_run_experiment(const ae_config *c, const ae_run_opts *o, ae_run_result *res, ae_error *err);

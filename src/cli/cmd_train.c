@@ -16,6 +16,7 @@ int cmd_train(int argc, char **argv)
         {.name = "seed", .metavar = "N", .help = "seed (same as --set experiment.seed=N)"},
         {.name = "set", .metavar = "SECTION.KEY=VALUE", .help = "override a setting of the file", .multi = 1},
         {.name = "data-dir", .metavar = "DIR", .help = "data folder"},
+        {.name = "quiet", .help = "print only the final line (no progress)"},
     };
     cli_command cmd = {"train", "EXPERIMENT.ini", "train the experiment's [model] per its [train] settings", opts,
                        sizeof opts / sizeof opts[0]};
@@ -33,28 +34,21 @@ int cmd_train(int argc, char **argv)
     ae_config *cfg;
     if ((rc = cli_load_experiment(&cmd, pos[0], &cfg))) return rc;
     ae_error err = {0};
-    ae_dataset d = {0}, v = {0};
     ae_matrix x = {0};
     ae_model *m = NULL;
     ae_train_history h = {0};
     rc = 2;
-    if (input ? ae_matrix_load(input, &x, &err)
-              : ae_dataset_load(ae_config_str(cfg, "data", "dataset"), ae_config_str(cfg, "data", "train"),
-                                cli_get(&cmd, "data-dir")->value, &d, &err)) {
-        cli_report(&err);
-        goto done;
-    }
-    const char *val = ae_config_str(cfg, "train", "validation");
-    /* the validation split belongs to the data set: a user's own --input has none */
-    if (!input && strcmp(val, "none") != 0 &&
-        ae_dataset_load(ae_config_str(cfg, "data", "dataset"), val, cli_get(&cmd, "data-dir")->value, &v, &err)) {
+    if (input && ae_matrix_load(input, &x, &err)) {
         cli_report(&err);
         goto done;
     }
     cli_progress_state ps;
     cli_progress_init(&ps);
-    ae_run_opts ro = {.log = cli_log_line, .progress = cli_progress, .user = &ps};
-    if (ae_experiment_train(cfg, input ? &x : &d.x, v.x.rows ? &v.x : NULL, model_path, &ro, &m, &h, &err)) {
+    ae_run_opts ro = {.data_dir = cli_get(&cmd, "data-dir")->value, .log = cli_log_line, .progress = cli_progress,
+                      .user = &ps};
+    if (cli_get(&cmd, "quiet")->given) ro.log = NULL, ro.progress = NULL;
+    /* the same training path as `aeclust run` (the same model for the same file and seed) */
+    if (ae_experiment_train(cfg, input ? &x : NULL, model_path, &ro, &m, &h, &err)) {
         cli_report(&err); /* on divergence the last good epoch's model stays in place, as the message says */
         goto done;
     }
@@ -70,8 +64,6 @@ done:
     ae_train_history_free(&h);
     ae_model_free(m);
     ae_matrix_free(&x);
-    ae_dataset_free(&d);
-    ae_dataset_free(&v);
     ae_config_free(cfg);
     return rc;
 }

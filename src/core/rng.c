@@ -64,3 +64,33 @@ void ae_rng_shuffle(ae_rng *r, size_t *idx, size_t n)
         idx[j] = t;
     }
 }
+
+/* splitmix64's finaliser: a bijection of the 64-bit words that spreads every
+ * input bit over the output. */
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+uint64_t ae_stream_seed(uint64_t seed, ae_stream s, uint64_t index)
+{
+    /* the stream and index pick an odd-offset point of a second mixed sequence */
+    uint64_t tag = mix64(((uint64_t)s + 1) * 0x9e3779b97f4a7c15ULL ^ mix64(index + 0x632be59bd9b4e019ULL));
+    return mix64(mix64(seed + 0x9e3779b97f4a7c15ULL) ^ tag);
+}
+
+const char *ae_stream_name(ae_stream s)
+{
+    static const char *const names[] = {
+        [AE_STREAM_INIT] = "init",           [AE_STREAM_TRAIN] = "train",     [AE_STREAM_SHUFFLE] = "shuffle",
+        [AE_STREAM_SAMPLING] = "sampling",   [AE_STREAM_VALIDATION] = "validation",
+        [AE_STREAM_NOISE] = "noise",         [AE_STREAM_EPOCH] = "epoch",     [AE_STREAM_SUBSET] = "subset",
+        [AE_STREAM_KMEANS] = "kmeans",       [AE_STREAM_GMM] = "gmm",         [AE_STREAM_ELBOW] = "elbow",
+        [AE_STREAM_EMBED] = "embed",         [AE_STREAM_SILHOUETTE] = "silhouette",
+        [AE_STREAM_DECODE] = "decode",       [AE_STREAM_FINETUNE] = "finetune", [AE_STREAM_CLUSTER] = "cluster",
+    };
+    _Static_assert(sizeof names / sizeof names[0] == AE_STREAM_COUNT, "a stream without a name");
+    return (unsigned)s < AE_STREAM_COUNT ? names[s] : "?";
+}

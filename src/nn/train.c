@@ -173,7 +173,8 @@ static ae_status check_opts(const ae_model *m, const ae_train_opts *o, ae_error 
 {
     if (o->epochs <= 0) return ae_fail(err, AE_ERR_ARG, "epochs must be positive, got %d", o->epochs);
     if (o->batch_size <= 0) return ae_fail(err, AE_ERR_ARG, "batch size must be positive, got %d", o->batch_size);
-    if (o->batch_size > (1 << 20)) return ae_fail(err, AE_ERR_ARG, "batch size %d is too large", o->batch_size);
+    if (o->batch_size > AE_TRAIN_MAX_BATCH)
+        return ae_fail(err, AE_ERR_ARG, "batch size %d is too large (at most %d)", o->batch_size, AE_TRAIN_MAX_BATCH);
     if (!(o->kl_beta >= 0.0 && o->kl_beta < 1e30))
         return ae_fail(err, AE_ERR_ARG, "the KL weight beta must be finite and at least 0, got %g", o->kl_beta);
     if (!(o->recon_weight >= 0.0 && o->recon_weight < 1e30))
@@ -272,7 +273,7 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
     if (st) return st;
 
     const size_t n = input->rows, D = (size_t)m->input_dim;
-    /* batch_size <= 2^20 (checked), so a smaller n fits an int too */
+    /* batch_size <= AE_TRAIN_MAX_BATCH (checked), so a smaller n fits an int too */
     const int B = (size_t)o->batch_size < n ? o->batch_size : (int)n;
     const size_t n_batches = (n + (size_t)B - 1) / (size_t)B;
     const bool distinct_target = target != input;

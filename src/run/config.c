@@ -24,13 +24,13 @@ typedef struct {
 } cfg_value;
 
 struct ae_config {
-    cfg_value v[64];
+    cfg_value v[AE_KEY_COUNT]; /* one per schema key, in schema order */
     char path[ORIGIN_MAX]; /* the file it was loaded from, "" if none */
 };
 
 static int key_index(const char *section, const char *key)
 {
-    for (int i = 0; i < ae_config_schema_len; i++)
+    for (int i = 0; i < AE_KEY_COUNT; i++)
         if (strcmp(ae_config_schema[i].section, section) == 0 && strcmp(ae_config_schema[i].key, key) == 0)
             return i;
     return -1;
@@ -38,7 +38,7 @@ static int key_index(const char *section, const char *key)
 
 static int section_known(const char *section)
 {
-    for (int i = 0; i < ae_config_schema_len; i++)
+    for (int i = 0; i < AE_KEY_COUNT; i++)
         if (strcmp(ae_config_schema[i].section, section) == 0) return 1;
     return 0;
 }
@@ -68,7 +68,7 @@ static char *trim(char *s)
  * problem (without location) to why. */
 static int parse_value(const cfg_key *k, const char *text, cfg_value *v, char *why, size_t n)
 {
-    char *end;
+    char *end, allowed[512];
     switch (k->type) {
     case CFG_STR:
         break;
@@ -111,8 +111,9 @@ static int parse_value(const cfg_key *k, const char *text, cfg_value *v, char *w
         }
         break;
     case CFG_ENUM:
-        if (!allowed_has(k->allowed, text)) {
-            snprintf(why, n, "'%s' is not one of %s", text, k->allowed);
+        ae_config_allowed(k, allowed, sizeof allowed);
+        if (!allowed_has(allowed, text)) {
+            snprintf(why, n, "'%.60s' is not one of %.160s", text, allowed);
             return -1;
         }
         break;
@@ -123,12 +124,13 @@ static int parse_value(const cfg_key *k, const char *text, cfg_value *v, char *w
             return -1;
         }
         strcpy(buf, text);
+        ae_config_allowed(k, allowed, sizeof allowed);
         v->n_items = 0;
         for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             tok = trim(tok);
             if (*tok == '\0') continue;
-            if (k->allowed && !allowed_has(k->allowed, tok)) {
-                snprintf(why, n, "'%s' is not one of %s", tok, k->allowed);
+            if (*allowed && !allowed_has(allowed, tok)) {
+                snprintf(why, n, "'%.60s' is not one of %.160s", tok, allowed);
                 return -1;
             }
             if (v->n_items == AE_CONFIG_MAX_ITEMS || strlen(tok) >= ITEM_MAX) {
@@ -157,11 +159,10 @@ static int parse_value(const cfg_key *k, const char *text, cfg_value *v, char *w
 ae_status ae_config_new(const char *name, ae_config **out, ae_error *err)
 {
     *out = NULL;
-    assert(ae_config_schema_len <= (int)(sizeof((ae_config *)0)->v / sizeof(cfg_value)));
     ae_config *c = calloc(1, sizeof *c);
     if (!c) return ae_fail(err, AE_ERR_NOMEM, "out of memory");
     char why[256];
-    for (int i = 0; i < ae_config_schema_len; i++) {
+    for (int i = 0; i < AE_KEY_COUNT; i++) {
         const cfg_key *k = &ae_config_schema[i];
         const char *def = (k->section[0] == 'e' && !strcmp(k->key, "name")) ? name : k->def;
         if (parse_value(k, def, &c->v[i], why, sizeof why)) {
@@ -216,7 +217,7 @@ static ae_status parse_file(ae_config *c, FILE *f, const char *path, ae_error *e
 {
     char *line = NULL, section[64] = "", why[320];
     size_t cap = 0;
-    int seen[64] = {0}, no = 0;
+    int seen[AE_KEY_COUNT] = {0}, no = 0;
     ae_status st = AE_OK;
     while (st == AE_OK && getline(&line, &cap, f) != -1) {
         no++;
@@ -280,7 +281,7 @@ ae_status ae_config_load(const char *path, ae_config **out, ae_error *err)
     ae_status st = ae_config_new(name, &c, err);
     if (!st) {
         snprintf(c->path, sizeof c->path, "%s", path);
-        for (int i = 0; i < ae_config_schema_len; i++) snprintf(c->v[i].origin, ORIGIN_MAX, "%.300s", path);
+        for (int i = 0; i < AE_KEY_COUNT; i++) snprintf(c->v[i].origin, ORIGIN_MAX, "%.300s", path);
         st = parse_file(c, f, path, err);
     }
     fclose(f);
@@ -316,7 +317,7 @@ ae_status ae_config_set(ae_config *c, const char *assignment, ae_error *err)
 void ae_config_free(ae_config *c)
 {
     if (!c) return;
-    for (int i = 0; i < ae_config_schema_len; i++) free(c->v[i].text);
+    for (int i = 0; i < AE_KEY_COUNT; i++) free(c->v[i].text);
     free(c);
 }
 
@@ -330,6 +331,12 @@ static const cfg_value *get(const ae_config *c, const char *section, const char 
     (void)want;
     return &c->v[i];
 }
+
+const char *ae_config_text_of(const ae_config *c, ae_key k) { return c->v[k].text; }
+long ae_config_int_of(const ae_config *c, ae_key k) { return c->v[k].i; }
+double ae_config_double_of(const ae_config *c, ae_key k) { return c->v[k].d; }
+int ae_config_list_len_of(const ae_config *c, ae_key k) { return c->v[k].n_items; }
+const char *ae_config_list_item_of(const ae_config *c, ae_key k, int i) { return c->v[k].items[i]; }
 
 const char *ae_config_str(const ae_config *c, const char *s, const char *k) { return get(c, s, k, CFG_STR)->text; }
 long ae_config_int(const ae_config *c, const char *s, const char *k) { return get(c, s, k, CFG_INT)->i; }
@@ -358,11 +365,13 @@ const char *ae_config_origin(const ae_config *c, const char *section, const char
     return c->v[i].origin;
 }
 
+const char *ae_config_origin_of(const ae_config *c, ae_key k) { return c->v[k].origin; }
+
 ae_status ae_config_write(const ae_config *c, FILE *f, ae_error *err)
 {
     const char *section = "";
     int bad = 0;
-    for (int i = 0; i < ae_config_schema_len; i++) {
+    for (int i = 0; i < AE_KEY_COUNT; i++) {
         const cfg_key *k = &ae_config_schema[i];
         if (strcmp(section, k->section) != 0) {
             section = k->section;

@@ -2,10 +2,13 @@
 #include "aeclust/run.h"
 
 #include <json-c/json.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "aeclust/report.h"
+#include "clusterers.h"
 #include "core/atomic_file.h"
 #include "core/fs.h"
 #include "run_ctx.h"
@@ -15,9 +18,9 @@ static ae_status write_outputs(run_ctx *r, ae_error *err)
     char path[1400];
     ae_status st;
     json_object *root = json_object_new_object();
-    json_object_object_add(root, "experiment", json_object_new_string(ae_config_str(r->cfg, "experiment", "name")));
-    json_object_object_add(root, "seed", json_object_new_int64(ae_config_int(r->cfg, "experiment", "seed")));
-    json_object_object_add(root, "dataset", json_object_new_string(ae_config_str(r->cfg, "data", "dataset")));
+    json_object_object_add(root, "experiment", json_object_new_string(r->set.experiment.name));
+    json_object_object_add(root, "seed", json_object_new_int64(r->set.experiment.seed));
+    json_object_object_add(root, "dataset", json_object_new_string(r->set.data.dataset));
     json_object_object_add(root, "timing_s", json_object_get(r->timing));
     if (r->training) json_object_object_add(root, "training", json_object_get(r->training));
     if (r->denoising) json_object_object_add(root, "denoising", json_object_get(r->denoising));
@@ -63,12 +66,70 @@ static ae_status check_model(run_ctx *r, ae_error *err)
 {
     const ae_dataset *d;
     ae_model *m;
-    ae_status st = ae_run_get_split(r, ae_config_str(r->cfg, "data", "train"), &d, err);
-    if (st || (st = ae_experiment_model_new(r->cfg, (int)d->x.cols, &m, err))) return st;
-    if (ae_config_int(r->cfg, "decode", "grid") > 0 && ae_model_code_dim(m) != 2)
-        st = ae_fail(err, AE_ERR_ARG, "%s: decode.grid needs a 2-D code, this model's is %d wide",
-                     ae_config_origin(r->cfg, "decode", "grid"), ae_model_code_dim(m));
+    ae_status st = ae_run_train_set(r, &d, err);
+    if (st || (st = ae_run_model_new(&r->set, (int)d->x.cols, &m, err))) return st;
+    if (r->set.decode.grid > 0 && ae_model_code_dim(m) != 2)
+        st = ae_settings_fail(&r->set, AE_KEY_decode_grid, err, AE_ERR_ARG,
+                              "decode.grid needs a 2-D code, this model's is %d wide", ae_model_code_dim(m));
     ae_model_free(m);
+    return st;
+}
+
+/* Sets up what every use of a run context needs: the typed settings and the
+ * noise of a denoising autoencoder. */
+static ae_status ctx_start(run_ctx *r, const ae_config *cfg, const ae_run_opts *o, ae_error *err)
+{
+    static const ae_run_opts quiet;
+    *r = (run_ctx){.cfg = cfg, .o = o ? o : &quiet};
+    ae_status st = ae_settings_fill(cfg, &r->set, err);
+    if (st) return st;
+    r->class_names = ae_class_names(r->set.data.dataset, &r->n_class_names);
+    r->noise.amount = r->set.noise.amount;
+    return ae_noise_parse(r->set.noise.kind, &r->noise.kind, err);
+}
+
+static void ctx_free(run_ctx *r)
+{
+    if (r->stage[0]) ae_remove_tree(r->stage, NULL);
+    if (r->makeup) fclose(r->makeup);
+    if (r->confusion) fclose(r->confusion);
+    free(r->makeup_buf);
+    free(r->confusion_buf);
+    json_object_put(r->records);
+    json_object_put(r->timing);
+    json_object_put(r->training);
+    json_object_put(r->denoising);
+    json_object_put(r->decode);
+    json_object_put(r->sweep);
+    ae_train_history_free(&r->history);
+    json_object_put(r->embed);
+    json_object_put(r->fits);
+    json_object_put(r->elbow);
+    for (int i = 0; i < r->fit_labels.n; i++) ae_labels_free(&r->fit_labels.items[i].labels);
+    free(r->fit_labels.items);
+    ae_run_set_list_clear(&r->noisy);
+    ae_run_set_list_clear(&r->codes);
+    ae_matrix_free(&r->augmented);
+    ae_model_free(r->model);
+    for (int i = 0; i < 3; i++)
+        if (r->loaded[i]) ae_dataset_free(&r->split[i]);
+    ae_dataset_free(&r->fit_subset);
+}
+
+/* The clusterers of [cluster] method in each space, then the elbow and the
+ * pictures of each space. */
+static ae_status cluster_spaces(run_ctx *r, bool has_model, ae_error *err)
+{
+    const ae_settings *s = &r->set;
+    ae_status st = AE_OK;
+    for (int sp = 0; sp < s->cluster.space.n && !st; sp++) {
+        const char *space = s->cluster.space.item[sp];
+        if (!strcmp(space, "auto")) space = has_model ? "code" : "pixels";
+        for (int m = 0; m < s->cluster.method.n && !st; m++)
+            st = ae_run_cluster(r, space, ae_run_clusterer_find(s->cluster.method.item[m]), err);
+        if (!st && sp == 0 && s->elbow.k_max > 0) st = ae_run_elbow(r, space, err);
+        if (!st) st = ae_run_embed(r, space, err);
+    }
     return st;
 }
 
@@ -76,20 +137,23 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
 {
     double t_start = ae_run_now();
     memset(res, 0, sizeof *res);
-    run_ctx r = {.cfg = cfg, .o = o, .res = res};
-    const char *name = ae_config_str(cfg, "experiment", "name");
-    if (!o->out_dir && (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")))
-        return ae_fail(err, AE_ERR_ARG, "%s: experiment.name '%s' must be a plain name (it names the run folder)",
-                       ae_config_origin(cfg, "experiment", "name"), name);
+    run_ctx r;
+    ae_status st = ctx_start(&r, cfg, o, err);
+    r.res = res;
+    if (st) goto done;
+    const ae_settings *s = &r.set;
+    const char *name = s->experiment.name;
+    if (!o->out_dir && (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))) {
+        st = ae_settings_fail(s, AE_KEY_experiment_name, err, AE_ERR_ARG,
+                              "experiment.name '%s' must be a plain name (it names the run folder)", name);
+        goto done;
+    }
     if (o->out_dir)
         snprintf(res->out_dir, sizeof res->out_dir, "%s", o->out_dir);
     else
         snprintf(res->out_dir, sizeof res->out_dir, "runs/%s", name);
-    const char *dataset = ae_config_str(cfg, "data", "dataset");
-    r.class_names = ae_class_names(dataset, &r.n_class_names);
 
-    ae_status st = ae_stage_dir(res->out_dir, r.stage, sizeof r.stage, err);
-    if (st) return st;
+    if ((st = ae_stage_dir(res->out_dir, r.stage, sizeof r.stage, err))) goto done;
     r.records = json_object_new_array();
     r.timing = json_object_new_object();
     r.makeup = open_memstream(&r.makeup_buf, &r.makeup_len);
@@ -99,46 +163,9 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
         goto done;
     }
 
-    int has_model = ae_config_str(cfg, "model", "encoder")[0] != '\0';
-    if (ae_config_list_has(cfg, "cluster", "space", "code") && !has_model) {
-        st = ae_fail(err, AE_ERR_ARG, "%s: cluster.space = code needs a [model] with an encoder and a decoder",
-                     ae_config_origin(cfg, "cluster", "space"));
-        goto done;
-    }
-    if ((st = ae_noise_parse(ae_config_str(cfg, "noise", "kind"), &r.noise.kind, err))) goto done;
-    r.noise.amount = ae_config_double(cfg, "noise", "amount");
-    if (r.noise.kind != AE_NOISE_NONE) {
-        char why[AE_ERROR_MSG_MAX];
-        if (!has_model) {
-            st = ae_fail(err, AE_ERR_ARG, "%s: [noise] needs a [model] to denoise", ae_config_origin(cfg, "noise", "kind"));
-            goto done;
-        }
-        if ((st = ae_noise_check(&r.noise, err))) {
-            snprintf(why, sizeof why, "%s", err ? err->msg : "");
-            st = ae_fail(err, st, "%s: noise.amount: %s", ae_config_origin(cfg, "noise", "amount"), why);
-            goto done;
-        }
-    }
-    int sweep = ae_config_list_len(cfg, "noise", "sweep") > 0;
-    int clustering = !ae_config_list_has(cfg, "cluster", "method", "none");
-    if (!clustering && ae_config_list_len(cfg, "cluster", "method") > 1) {
-        st = ae_fail(err, AE_ERR_ARG, "%s: cluster.method = none cannot be listed with a clusterer",
-                     ae_config_origin(cfg, "cluster", "method"));
-        goto done;
-    }
-    if (ae_config_int(cfg, "elbow", "k_max") > 0 && ae_config_int(cfg, "elbow", "k_min") > ae_config_int(cfg, "elbow", "k_max")) {
-        st = ae_fail(err, AE_ERR_ARG, "%s: the elbow's k-range is empty (k_min %ld > k_max %ld)",
-                     ae_config_origin(cfg, "elbow", "k_min"), ae_config_int(cfg, "elbow", "k_min"),
-                     ae_config_int(cfg, "elbow", "k_max"));
-        goto done;
-    }
-    if (sweep && (r.noise.kind == AE_NOISE_NONE || clustering)) {
-        st = ae_fail(err, AE_ERR_ARG, "%s: noise.sweep trains one denoising model per amount: it needs a noise.kind "
-                                      "and cluster.method = none",
-                     ae_config_origin(cfg, "noise", "sweep"));
-        goto done;
-    }
-    if (sweep) {
+    const bool has_model = s->model.encoder[0] != '\0';
+    const bool clustering = !ae_setting_list_has(&s->cluster.method, "none");
+    if (s->noise.sweep.n > 0) {
         st = ae_run_noise_sweep(&r, &r.sweep, err);
         goto finish;
     }
@@ -149,56 +176,39 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
     if (has_model && ((st = ae_run_train_model(&r, err)) || (st = ae_run_decode_outputs(&r, err)) ||
                       (st = ae_run_model_figures(&r, err))))
         goto done;
-    int n_spaces = ae_config_list_len(cfg, "cluster", "space");
-    int n_methods = ae_config_list_len(cfg, "cluster", "method");
-    for (int sp = 0; sp < n_spaces && !st; sp++) {
-        const char *space = ae_config_list_item(cfg, "cluster", "space", sp);
-        if (!strcmp(space, "auto")) space = has_model ? "code" : "pixels";
-        for (int m = 0; m < n_methods && !st; m++) {
-            const char *method = ae_config_list_item(cfg, "cluster", "method", m);
-            if (!strcmp(method, "kmeans"))
-                st = ae_run_kmeans(&r, space, err);
-            else if (!strcmp(method, "gmm"))
-                st = ae_run_gmm(&r, space, err);
-            else if (!strcmp(method, "pca+kmeans"))
-                st = ae_run_pca_kmeans(&r, space, err);
-        }
-        if (!st && sp == 0 && clustering && ae_config_int(cfg, "elbow", "k_max") > 0) st = ae_run_elbow(&r, space, err);
-        if (!st && clustering) st = ae_run_embed(&r, space, err);
-    }
+    if (clustering) st = cluster_spaces(&r, has_model, err);
 finish:
     if (st) goto done;
     res->total_s = ae_run_now() - t_start;
     json_object_object_add(r.timing, "total", json_object_new_double(res->total_s));
     if ((st = write_outputs(&r, err))) goto done;
-    if (ae_config_bool(cfg, "report", "html") && (st = ae_report_write(r.stage, err))) goto done;
+    if (s->report.html && (st = ae_report_write(r.stage, err))) goto done;
     st = ae_stage_commit(r.stage, res->out_dir, err);
     if (!st) r.stage[0] = '\0';
-
 done:
-    if (r.stage[0]) ae_remove_tree(r.stage, NULL);
-    if (r.makeup) fclose(r.makeup);
-    if (r.confusion) fclose(r.confusion);
-    free(r.makeup_buf);
-    free(r.confusion_buf);
-    json_object_put(r.records);
-    json_object_put(r.timing);
-    json_object_put(r.training);
-    json_object_put(r.denoising);
-    json_object_put(r.decode);
-    json_object_put(r.sweep);
-    ae_train_history_free(&r.history);
-    json_object_put(r.embed);
-    json_object_put(r.fits);
-    json_object_put(r.elbow);
-    for (int i = 0; i < r.n_fit_preds; i++) ae_labels_free(&r.fit_preds[i].labels);
-    for (int i = 0; i < 4; i++) ae_matrix_free(&r.noisy[i].x);
-    ae_matrix_free(&r.augmented);
-    for (int i = 0; i < 4; i++) ae_matrix_free(&r.codes[i].codes);
-    ae_model_free(r.model);
-    for (int i = 0; i < 3; i++)
-        if (r.loaded[i]) ae_dataset_free(&r.split[i]);
-    ae_dataset_free(&r.fit_subset);
+    ctx_free(&r);
+    return st;
+}
+
+ae_status ae_experiment_train(const ae_config *cfg, const ae_matrix *input, const char *checkpoint,
+                              const ae_run_opts *o, ae_model **out, ae_train_history *h, ae_error *err)
+{
+    *out = NULL;
+    run_ctx r;
+    ae_status st = ctx_start(&r, cfg, o, err);
+    if (!st && input) {
+        /* a user's own rows take the training split's place (and have no validation split) */
+        r.input.x = *input;
+        r.input.height = r.input.width = (int)(sqrt((double)input->cols) + 0.5);
+        r.has_input = 1;
+    }
+    if (!st) st = ae_run_train(&r, checkpoint, h, err);
+    if (!st) {
+        *out = r.model;
+        r.model = NULL;
+    }
+    r.input.x = (ae_matrix){0}; /* the caller's */
+    ctx_free(&r);
     return st;
 }
 

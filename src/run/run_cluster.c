@@ -1,9 +1,12 @@
-/* The clusterers of a run and the scores of every split they are asked for. */
+/* Fitting a clusterer of the table (clusterers.h) and the scores of every
+ * split it is asked for. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "aeclust/kmeans.h"
 #include "aeclust/metrics.h"
 #include "aeclust/npy.h"
+#include "clusterers.h"
 #include "run_ctx.h"
 
 /* Scores one clustering of one split and records it everywhere it belongs. */
@@ -28,8 +31,8 @@ static ae_status score(run_ctx *r, const char *clusterer, const char *space, con
     rec->ari = s.ari;
     rec->nmi = s.nmi;
     if (geometry) {
-        size_t sample = (size_t)ae_config_int(r->cfg, "eval", "silhouette_sample");
-        uint64_t seed = (uint64_t)ae_config_int(r->cfg, "experiment", "seed");
+        size_t sample = (size_t)r->set.eval.silhouette_sample;
+        uint64_t seed = (uint64_t)r->set.experiment.seed;
         double tg = ae_run_now();
         const ae_matrix *x;
         if ((st = ae_run_space_x(r, space, d, file_key, &x, err))) goto done;
@@ -78,22 +81,27 @@ done:
     return st;
 }
 
-ae_status ae_run_score_splits(run_ctx *r, const char *clusterer, const char *space, const ae_labels *fit_labels,
-                             ae_run_predict_fn predict, const void *model, ae_error *err)
+/* Scores every split data.score asks for: the fit set with fit_labels, the
+ * others with predict (a clusterer without one scores the fit set alone). */
+static ae_status score_splits(run_ctx *r, const char *clusterer, const char *space, const ae_labels *fit_labels,
+                              const ae_run_clusterer *c, const void *model, ae_error *err)
 {
     ae_status st = AE_OK;
-    int n_score = ae_config_list_len(r->cfg, "data", "score");
+    const ae_setting_list *score_list = &r->set.data.score, *geo = &r->set.eval.geometry;
     int scored_fit = 0;
-    for (int i = 0; i < n_score && !st; i++) {
-        const char *s = ae_config_list_item(r->cfg, "data", "score", i);
+    for (int i = 0; i < score_list->n && !st; i++) {
+        const char *s = score_list->item[i];
         int is_fit = !strcmp(s, "fit") || (!strcmp(s, r->fit_name) && r->fit != &r->fit_subset);
-        int geometry = ae_config_list_has(r->cfg, "eval", "geometry", s) ||
-                       (is_fit && (ae_config_list_has(r->cfg, "eval", "geometry", "fit") ||
-                                   (r->fit != &r->fit_subset &&
-                                    ae_config_list_has(r->cfg, "eval", "geometry", r->fit_name))));
+        int geometry = ae_setting_list_has(geo, s) ||
+                       (is_fit && (ae_setting_list_has(geo, "fit") ||
+                                   (r->fit != &r->fit_subset && ae_setting_list_has(geo, r->fit_name))));
         if (is_fit) {
             if (scored_fit++) continue; /* "fit" and its split name are the same set */
             st = score(r, clusterer, space, r->fit_name, "fit", r->fit, fit_labels, geometry, err);
+            continue;
+        }
+        if (!c->predict) {
+            ae_run_say(r, "%s on %s: no %s scores (it labels only the set it was fitted on)", clusterer, space, s);
             continue;
         }
         const ae_dataset *d;
@@ -101,7 +109,7 @@ ae_status ae_run_score_splits(run_ctx *r, const char *clusterer, const char *spa
         if ((st = ae_run_get_split(r, s, &d, err)) || (st = ae_run_space_x(r, space, d, s, &x, err))) break;
         ae_labels pred = {0};
         double tp = ae_run_now();
-        if ((st = predict(model, x, &pred, err))) break;
+        if ((st = c->predict(model, x, &pred, err))) break;
         ae_run_add_time(r, "predict", ae_run_now() - tp);
         st = score(r, clusterer, space, s, s, d, &pred, geometry, err);
         ae_labels_free(&pred);
@@ -109,45 +117,72 @@ ae_status ae_run_score_splits(run_ctx *r, const char *clusterer, const char *spa
     return st;
 }
 
-static ae_status predict_kmeans(const void *centroids, const ae_matrix *x, ae_labels *out, ae_error *err)
+void ae_run_add_fit(run_ctx *r, const char *clusterer, const char *space, json_object *j)
 {
-    return ae_kmeans_predict(centroids, x, out, NULL, err);
+    char key[64], cname[32];
+    ae_run_file_name(clusterer, cname, sizeof cname);
+    snprintf(key, sizeof key, "%s_%s", cname, space);
+    if (!r->fits) r->fits = json_object_new_object();
+    json_object_object_add(r->fits, key, j);
+}
+
+ae_status ae_run_cluster(run_ctx *r, const char *space, const ae_run_clusterer *c, ae_error *err)
+{
+    const ae_matrix *x;
+    ae_status st = ae_run_space_x(r, space, r->fit, "fit", &x, err);
+    if (st) return st;
+    json_object *report = json_object_new_object();
+    void *model = NULL;
+    ae_labels labels = {0};
+    double t0 = ae_run_now();
+    if ((st = c->fit(r, space, x, &model, &labels, report, err))) goto done;
+    double dt = ae_run_now() - t0;
+    char what[48];
+    snprintf(what, sizeof what, "fit_%s", c->name);
+    for (char *p = what; *p; p++)
+        if (*p == '+' || *p == '-') *p = '_';
+    ae_run_add_time(r, what, dt);
+    json_object_object_add(report, "seconds", json_object_new_double(dt));
+    if (!c->predict) json_object_object_add(report, "scores", json_object_new_string("fit set only (no predict)"));
+    ae_run_add_fit(r, c->name, space, json_object_get(report));
+    if (c->outputs && (st = c->outputs(r, space, model, err))) goto done;
+    st = score_splits(r, c->name, space, &labels, c, model, err);
+done:
+    json_object_put(report);
+    ae_labels_free(&labels);
+    if (model) c->free_model(model);
+    return st;
 }
 
 ae_kmeans_opts ae_run_kmeans_opts(const run_ctx *r)
 {
     ae_kmeans_opts ko = ae_kmeans_defaults();
-    ko.k = (int)ae_config_int(r->cfg, "cluster", "k");
-    ko.n_init = (int)ae_config_int(r->cfg, "cluster", "n_init");
-    ko.max_iter = (int)ae_config_int(r->cfg, "cluster", "max_iter");
-    ko.tol = ae_config_double(r->cfg, "cluster", "tol");
-    ko.seed = (uint64_t)ae_config_int(r->cfg, "experiment", "seed");
+    ko.k = (int)r->set.cluster.k;
+    ko.n_init = (int)r->set.cluster.n_init;
+    ko.max_iter = (int)r->set.cluster.max_iter;
+    ko.tol = r->set.cluster.tol;
+    ko.seed = (uint64_t)r->set.experiment.seed;
     return ko;
 }
 
-ae_status ae_run_kmeans(run_ctx *r, const char *space, ae_error *err)
+ae_status ae_run_keep_fit_labels(run_ctx *r, const char *clusterer, const char *space, const ae_labels *pred,
+                                 ae_error *err)
 {
-    const ae_matrix *x_fit;
-    ae_status st = ae_run_space_x(r, space, r->fit, "fit", &x_fit, err);
+    run_fit_list *l = &r->fit_labels;
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 8;
+        run_fit_labels *items = realloc(l->items, (size_t)cap * sizeof *items);
+        if (!items) return ae_fail(err, AE_ERR_NOMEM, "out of memory keeping the labels of %s", clusterer);
+        l->items = items;
+        l->cap = cap;
+    }
+    run_fit_labels *p = &l->items[l->n];
+    *p = (run_fit_labels){0};
+    ae_status st = ae_labels_alloc(&p->labels, pred->n, err);
     if (st) return st;
-    ae_kmeans_opts ko = ae_run_kmeans_opts(r);
-    ae_run_say(r, "k-means: k = %d, n_init = %d on %zu x %zu %s of %s", ko.k, ko.n_init, x_fit->rows, x_fit->cols, space,
-        r->fit_name);
-    double t0 = ae_run_now();
-    ae_kmeans_result km = {0};
-    if ((st = ae_kmeans_fit(x_fit, &ko, &km, err))) return st;
-    double dt = ae_run_now() - t0;
-    ae_run_add_time(r, "fit_kmeans", dt);
-    ae_run_say(r, "k-means: inertia %.6g after %d iterations, %.2f s", km.inertia, km.n_iter, dt);
-
-    char path[1400], file[128];
-    snprintf(file, sizeof file, "centroids_kmeans_%s.npy", space);
-    if ((st = ae_run_stage_path(r, path, sizeof path, file, err)) || (st = ae_npy_write_matrix(path, &km.centroids, err)) ||
-        (st = ae_run_centroid_figure(r, "kmeans", space, &km.centroids, err)))
-        goto done;
-
-    st = ae_run_score_splits(r, "kmeans", space, &km.labels, predict_kmeans, &km.centroids, err);
-done:
-    ae_kmeans_result_free(&km);
-    return st;
+    memcpy(p->labels.data, pred->data, pred->n * sizeof *pred->data);
+    snprintf(p->clusterer, sizeof p->clusterer, "%s", clusterer);
+    snprintf(p->space, sizeof p->space, "%s", space);
+    l->n++;
+    return AE_OK;
 }

@@ -1,9 +1,14 @@
 /* The state of one `aeclust run` and the helpers its stages share
  * (internal to src/run). The stages, one file each:
- *   run.c          ae_run_experiment: the order of the stages, the outputs
- *   run_data.c     the data sets, the fit set, noisy copies, codes
- *   run_train.c    training the autoencoder (fresh noise, augmentation)
- *   run_cluster.c  the clusterers and the scores of every split */
+ *   run.c            ae_run_experiment: the order of the stages, the outputs
+ *   settings.c       the typed settings (settings.def) and their checks
+ *   run_data.c       the data sets, the fit set, noisy copies, codes
+ *   run_train.c      the one training path of `aeclust run` and `aeclust train`
+ *   run_cluster.c    fitting a clusterer of the table and scoring every split
+ *   clusterers.c     the table of clusterers, one file each (clusterer_*.c)
+ *   run_embed.c      2-D pictures of a space, from the table of embeddings
+ *                    (embeddings.c, one file each: embedding_*.c)
+ *   run_elbow.c, run_decode.c, run_sweep.c, run_figures.c: the rest */
 #ifndef AE_RUN_CTX_H
 #define AE_RUN_CTX_H
 
@@ -16,6 +21,7 @@
 #include "aeclust/noise.h"
 #include "aeclust/rng.h"
 #include "aeclust/run.h"
+#include "settings.h"
 
 /* What changes every epoch of training: the clean images augmented anew
  * (when augmented != NULL) and fresh noise drawn on them (when noisy != NULL). */
@@ -28,18 +34,42 @@ typedef struct {
     ae_rng rng;
 } epoch_state;
 
-/* An ae_train before_epoch hook over an epoch_state. */
-ae_status ae_run_prepare_epoch(void *user, int epoch, ae_error *err);
+/* A matrix that belongs to one set of the run (its codes, its noisy copy). */
+typedef struct {
+    const ae_dataset *d;
+    ae_matrix x;
+} run_set_matrix;
+
+/* A growable list of them, looked up by set. Each entry has its own
+ * allocation, so a matrix stays where it is as the list grows. */
+typedef struct {
+    run_set_matrix **items;
+    int n, cap;
+} run_set_list;
+
+/* A clusterer's assignment of the fit set, kept for the 2-D pictures. */
+typedef struct {
+    char clusterer[32], space[16];
+    ae_labels labels;
+} run_fit_labels;
+
+typedef struct {
+    run_fit_labels *items;
+    int n, cap;
+} run_fit_list;
 
 typedef struct {
     const ae_config *cfg;
+    ae_settings set; /* the settings, typed (settings.h) */
     const ae_run_opts *o;
     ae_dataset split[3]; /* train, test, all: loaded on first use */
     int loaded[3];
+    ae_dataset input; /* `aeclust train --input`: rows to train on instead of data.train (no labels) */
+    int has_input;
     ae_dataset fit_subset; /* when data.fit_per_class or data.fit_limit picks a subset */
     const ae_dataset *fit; /* the set the clusterers are fitted on */
     char fit_name[48];
-    char stage[1200];
+    char stage[1200]; /* the run folder being built; "" when nothing is written (aeclust train) */
     char sub[64]; /* "" or the subfolder of stage being written ("rate-0.2/") */
     json_object *records, *timing;
     FILE *makeup, *confusion; /* memory streams, written out at the end */
@@ -50,15 +80,9 @@ typedef struct {
     ae_run_result *res;
     ae_model *model; /* the trained autoencoder, or NULL */
     json_object *training;
-    struct {
-        const ae_dataset *d;
-        ae_matrix codes; /* (n, code_dim) */
-    } codes[4];          /* codes of each set embedded so far */
+    run_set_list codes;  /* codes of each set embedded so far */
     ae_noise noise;      /* [noise] of a denoising autoencoder; kind NONE otherwise */
-    struct {
-        const ae_dataset *d;
-        ae_matrix x; /* (n, D) the noisy copy of d's images */
-    } noisy[4];
+    run_set_list noisy;  /* the noisy copy of each set drawn so far */
     epoch_state epoch;   /* fresh noise and/or augmentation of the training images */
     ae_matrix augmented; /* (n, D) this epoch's augmented training images */
     json_object *denoising;
@@ -67,16 +91,18 @@ typedef struct {
     json_object *decode;  /* what [decode] wrote, or NULL */
     json_object *sweep;   /* the records of a noise sweep, or NULL */
     ae_train_history history; /* of the trained model (for its loss figure) */
-#define AE_RUN_MAX_FIT_PREDS 8
-    struct ae_run_fit_pred {
-        char clusterer[16], space[16];
-        ae_labels labels; /* (fit set rows) */
-    } fit_preds[AE_RUN_MAX_FIT_PREDS]; /* each clusterer's assignment of the fit set */
-    int n_fit_preds;
-    json_object *embed; /* t-SNE records, or NULL */
+    run_fit_list fit_labels;  /* each clusterer's assignment of the fit set */
+    json_object *embed; /* the embeddings' records ("tsne_code": {...}), or NULL */
     json_object *fits;  /* what each fitted clusterer reports ("gmm_code": {...}), or NULL */
     json_object *elbow; /* the elbow's inertias, or NULL */
 } run_ctx;
+
+/* Frees every matrix of the list and empties it. */
+void ae_run_set_list_clear(run_set_list *l);
+/* The matrix of set d, or NULL. */
+ae_matrix *ae_run_set_list_find(run_set_list *l, const ae_dataset *d);
+/* A new empty matrix for set d at the end of the list (grown as needed). */
+ae_status ae_run_set_list_add(run_set_list *l, const ae_dataset *d, ae_matrix **out, ae_error *err);
 
 double ae_run_now(void);
 /* A clusterer's name as it appears in file names: "pca+kmeans" -> "pca-kmeans". */
@@ -92,14 +118,15 @@ void ae_run_say(run_ctx *r, const char *fmt, ...) __attribute__((format(printf, 
 void ae_run_add_time(run_ctx *r, const char *what, double seconds);
 /* The split "train", "test" or "all", loaded on first use. */
 ae_status ae_run_get_split(run_ctx *r, const char *name, const ae_dataset **out, ae_error *err);
+/* The set the autoencoder learns from: data.train, or `aeclust train --input`'s rows. */
+ae_status ae_run_train_set(run_ctx *r, const ae_dataset **out, ae_error *err);
+/* The set its loss is validated on (train.validation), NULL for none. */
+ae_status ae_run_validation_set(run_ctx *r, const ae_dataset **out, ae_error *err);
 /* Picks the set the clusterers are fitted on (data.fit, fit_per_class, fit_limit). */
 ae_status ae_run_prepare_fit_set(run_ctx *r, ae_error *err);
 /* out = the path of file inside the run folder being built. */
 ae_status ae_run_stage_path(run_ctx *r, char *out, size_t n, const char *file, ae_error *err);
-/* noisy (allocated here) = x with noise nz, from the seeded stream `stream` of the experiment. */
-ae_status ae_run_noisy_copy(const ae_config *c, const ae_noise *nz, const ae_matrix *x, uint64_t stream,
-                            ae_matrix *noisy, ae_error *err);
-/* The noisy copy of a set's images, drawn once per set. */
+/* The noisy copy of a set's images, drawn once per set from its own stream. */
 ae_status ae_run_noisy_x(run_ctx *r, const ae_dataset *d, ae_matrix **out, ae_error *err);
 /* The matrix a set is clustered in: pixels, or codes (computed once, saved as codes_KEY.npy). */
 ae_status ae_run_space_x(run_ctx *r, const char *space, const ae_dataset *d, const char *key, const ae_matrix **x,
@@ -110,7 +137,17 @@ ae_status ae_run_picture_set(run_ctx *r, const ae_dataset **d, ae_error *err);
 /* out (allocated here) = n example rows of x, whose rows are d's images (or
  * their noisy copies): one of each class in turn, in data order. */
 ae_status ae_run_examples(const ae_dataset *d, const ae_matrix *x, size_t n, ae_matrix *out, ae_error *err);
-/* Trains the experiment's autoencoder on data.train into the run folder. */
+
+/* ---- training (run_train.c) ---- */
+/* Builds the experiment's autoencoder, freshly initialised, for rows input_dim wide. */
+ae_status ae_run_model_new(const ae_settings *s, int input_dim, ae_model **out, ae_error *err);
+/* The one training path: the experiment's model trained on its training set
+ * (noisy input and clean target for a denoising AE, fresh noise and
+ * augmentation every epoch where asked), into r->model; saved to checkpoint
+ * (may be NULL) after every good epoch; h gets the history (free it either way). */
+ae_status ae_run_train(run_ctx *r, const char *checkpoint, ae_train_history *h, ae_error *err);
+/* The run's training stage: ae_run_train into the run folder (model.aenn,
+ * history.csv, snapshots), and what it reports. */
 ae_status ae_run_train_model(run_ctx *r, ae_error *err);
 /* [decode]: images decoded from the prior (samples.npy) and from a grid of a
  * 2-D code (latent_grid.npy). */
@@ -118,6 +155,7 @@ ae_status ae_run_decode_outputs(run_ctx *r, ae_error *err);
 /* [noise] sweep: one denoising autoencoder per amount, each in its own
  * subfolder, with the denoising errors and example images. */
 ae_status ae_run_noise_sweep(run_ctx *r, json_object **out, ae_error *err);
+
 /* ---- figures (run_figures.c) ---- */
 /* Whether [report] figures is on. */
 int ae_run_figures_on(const run_ctx *r);
@@ -135,27 +173,19 @@ ae_status ae_run_model_figures(run_ctx *r, ae_error *err);
 /* denoising.png of a noise sweep, from the images each amount kept. */
 ae_status ae_run_sweep_figure(run_ctx *r, json_object *sweep, int h, int w, ae_error *err);
 
-/* ---- 2-D pictures of a space (run_embed.c) ---- */
+/* ---- clustering (run_cluster.c, clusterers.h) ---- */
 /* Keeps a copy of a clusterer's assignment of the fit set for the scatters. */
 ae_status ae_run_keep_fit_labels(run_ctx *r, const char *clusterer, const char *space, const ae_labels *pred,
                                  ae_error *err);
-/* Scatters of a 2-D space and, with [embed] tsne, its t-SNE. */
-ae_status ae_run_embed(run_ctx *r, const char *space, ae_error *err);
-
-/* Assigns the rows of x (one split in a space) with a fitted clusterer. */
-typedef ae_status (*ae_run_predict_fn)(const void *model, const ae_matrix *x, ae_labels *out, ae_error *err);
-/* Scores every split data.score asks for: the fit set with fit_labels, the
- * others with predict(model, ...). */
-ae_status ae_run_score_splits(run_ctx *r, const char *clusterer, const char *space, const ae_labels *fit_labels,
-                             ae_run_predict_fn predict, const void *model, ae_error *err);
-/* A Gaussian mixture, and k-means after PCA, in a space (run_mixture.c). */
-ae_status ae_run_gmm(run_ctx *r, const char *space, ae_error *err);
-ae_status ae_run_pca_kmeans(run_ctx *r, const char *space, ae_error *err);
+/* Adds a fitted clusterer's report to metrics.json's "fits" as CLUSTERER_SPACE. */
+void ae_run_add_fit(run_ctx *r, const char *clusterer, const char *space, json_object *j);
 /* The elbow of k-means in a space (run_elbow.c). */
 ae_status ae_run_elbow(run_ctx *r, const char *space, ae_error *err);
-/* [cluster]'s k-means options (k, n_init, max_iter, tol) with the experiment's seed. */
+/* [cluster]'s k-means options (k, n_init, max_iter, tol) with the k-means stream's seed. */
 ae_kmeans_opts ae_run_kmeans_opts(const run_ctx *r);
-/* Fits k-means in a space and scores every requested split. */
-ae_status ae_run_kmeans(run_ctx *r, const char *space, ae_error *err);
+
+/* ---- 2-D pictures of a space (run_embed.c, embeddings.h) ---- */
+/* Scatters of a 2-D space and every embedding [embed] asks for. */
+ae_status ae_run_embed(run_ctx *r, const char *space, ae_error *err);
 
 #endif

@@ -27,16 +27,59 @@ void ae_run_say(run_ctx *r, const char *fmt, ...)
 
 void ae_run_add_time(run_ctx *r, const char *what, double seconds)
 {
+    if (!r->timing) return; /* aeclust train keeps no timings */
     json_object *old;
     if (json_object_object_get_ex(r->timing, what, &old)) seconds += json_object_get_double(old);
     json_object_object_add(r->timing, what, json_object_new_double(seconds));
+}
+
+void ae_run_set_list_clear(run_set_list *l)
+{
+    for (int i = 0; i < l->n; i++) {
+        ae_matrix_free(&l->items[i]->x);
+        free(l->items[i]);
+    }
+    free(l->items);
+    *l = (run_set_list){0};
+}
+
+ae_matrix *ae_run_set_list_find(run_set_list *l, const ae_dataset *d)
+{
+    for (int i = 0; i < l->n; i++)
+        if (l->items[i]->d == d) return &l->items[i]->x;
+    return NULL;
+}
+
+ae_status ae_run_set_list_add(run_set_list *l, const ae_dataset *d, ae_matrix **out, ae_error *err)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? 2 * l->cap : 4;
+        run_set_matrix **items = realloc(l->items, (size_t)cap * sizeof *items);
+        if (!items) return ae_fail(err, AE_ERR_NOMEM, "out of memory");
+        l->items = items;
+        l->cap = cap;
+    }
+    run_set_matrix *e = calloc(1, sizeof *e);
+    if (!e) return ae_fail(err, AE_ERR_NOMEM, "out of memory");
+    e->d = d;
+    l->items[l->n++] = e;
+    *out = &e->x;
+    return AE_OK;
+}
+
+/* Drops the last entry of l (added for a matrix that could not be made). */
+static void set_list_drop_last(run_set_list *l)
+{
+    run_set_matrix *e = l->items[--l->n];
+    ae_matrix_free(&e->x);
+    free(e);
 }
 
 ae_status ae_run_get_split(run_ctx *r, const char *name, const ae_dataset **out, ae_error *err)
 {
     int i = !strcmp(name, "train") ? 0 : !strcmp(name, "test") ? 1 : 2;
     if (!r->loaded[i]) {
-        const char *dataset = ae_config_str(r->cfg, "data", "dataset");
+        const char *dataset = r->set.data.dataset;
         double t0 = ae_run_now();
         ae_status st = ae_dataset_load(dataset, name, r->o->data_dir, &r->split[i], err);
         if (st) return st;
@@ -49,33 +92,52 @@ ae_status ae_run_get_split(run_ctx *r, const char *name, const ae_dataset **out,
     return AE_OK;
 }
 
+ae_status ae_run_train_set(run_ctx *r, const ae_dataset **out, ae_error *err)
+{
+    if (r->has_input) {
+        *out = &r->input;
+        return AE_OK;
+    }
+    return ae_run_get_split(r, r->set.data.train, out, err);
+}
+
+ae_status ae_run_validation_set(run_ctx *r, const ae_dataset **out, ae_error *err)
+{
+    *out = NULL;
+    /* the validation split belongs to the data set: a user's own rows have none */
+    if (r->has_input || !strcmp(r->set.train.validation, "none")) return AE_OK;
+    return ae_run_get_split(r, r->set.train.validation, out, err);
+}
+
 ae_status ae_run_prepare_fit_set(run_ctx *r, ae_error *err)
 {
-    const char *name = ae_config_str(r->cfg, "data", "fit");
+    const ae_settings *s = &r->set;
+    const char *name = s->data.fit;
     const ae_dataset *d;
     ae_status st = ae_run_get_split(r, name, &d, err);
     if (st) return st;
-    long per_class = ae_config_int(r->cfg, "data", "fit_per_class");
-    long limit = ae_config_int(r->cfg, "data", "fit_limit");
-    uint64_t seed = (uint64_t)ae_config_int(r->cfg, "experiment", "seed");
+    long per_class = s->data.fit_per_class;
+    long limit = s->data.fit_limit;
+    uint64_t seed = (uint64_t)s->experiment.seed;
     snprintf(r->fit_name, sizeof r->fit_name, "%s", name);
     if (per_class > 0) {
-        st = !strcmp(ae_config_str(r->cfg, "data", "fit_pick"), "first")
+        st = !strcmp(s->data.fit_pick, "first")
                  ? ae_dataset_take_first_per_class(d, (size_t)per_class, &r->fit_subset, err)
                  : ae_dataset_take_per_class(d, (size_t)per_class, seed, &r->fit_subset, err);
         if (st) {
             char why[AE_ERROR_MSG_MAX];
             snprintf(why, sizeof why, "%s", err ? err->msg : "");
-            return ae_fail(err, st, "%s: data.fit_per_class = %ld: %s", ae_config_origin(r->cfg, "data", "fit_per_class"),
-                           per_class, why);
+            return ae_settings_fail(s, AE_KEY_data_fit_per_class, err, st, "data.fit_per_class = %ld: %s", per_class,
+                                    why);
         }
         snprintf(r->fit_name, sizeof r->fit_name, "%s-%ld-per-class", name, per_class);
         d = &r->fit_subset;
     }
     if (limit > 0) {
         if ((size_t)limit > d->x.rows)
-            return ae_fail(err, AE_ERR_ARG, "%s: data.fit_limit = %ld is larger than the %zu images of %s",
-                           ae_config_origin(r->cfg, "data", "fit_limit"), limit, d->x.rows, r->fit_name);
+            return ae_settings_fail(s, AE_KEY_data_fit_limit, err, AE_ERR_ARG,
+                                    "data.fit_limit = %ld is larger than the %zu images of %s", limit, d->x.rows,
+                                    r->fit_name);
         ae_dataset first;
         if ((st = ae_dataset_take_first(d, (size_t)limit, &first, err))) return st;
         ae_dataset_free(&r->fit_subset);
@@ -85,10 +147,10 @@ ae_status ae_run_prepare_fit_set(run_ctx *r, ae_error *err)
         d = &r->fit_subset;
     }
     r->fit = d;
-    long k = ae_config_int(r->cfg, "cluster", "k");
+    long k = s->cluster.k;
     if ((size_t)k > d->x.rows)
-        return ae_fail(err, AE_ERR_ARG, "%s: cluster.k = %ld is larger than the %zu images of %s",
-                       ae_config_origin(r->cfg, "cluster", "k"), k, d->x.rows, r->fit_name);
+        return ae_settings_fail(s, AE_KEY_cluster_k, err, AE_ERR_ARG, "cluster.k = %ld is larger than the %zu images of %s",
+                                k, d->x.rows, r->fit_name);
     return AE_OK;
 }
 
@@ -99,38 +161,33 @@ ae_status ae_run_stage_path(run_ctx *r, char *out, size_t n, const char *file, a
     return AE_OK;
 }
 
-/* noisy (allocated here) = x with the experiment's noise, from its own seeded stream. */
-ae_status ae_run_noisy_copy(const ae_config *c, const ae_noise *nz, const ae_matrix *x, uint64_t stream,
-                            ae_matrix *noisy, ae_error *err)
+/* Which set d is, for its noise stream: the splits, the fit subset, and a
+ * user's own training rows (which take the training split's place). */
+static uint64_t set_id(const run_ctx *r, const ae_dataset *d)
 {
-    ae_rng rng;
-    ae_rng_seed(&rng, (uint64_t)ae_config_int(c, "experiment", "seed") * 8 + stream);
-    ae_status st = ae_matrix_alloc(noisy, x->rows, x->cols, err);
-    if (!st) st = ae_noise_apply(nz, x, &rng, noisy, err);
-    return st;
+    if (d == &r->fit_subset) return 3;
+    if (d == &r->input) return 0;
+    return (uint64_t)(d - r->split);
 }
 
 /* The noisy copy of a set's images, drawn once per set (its own seeded
  * stream, so validation, clustering and the error report see the same noise). */
 ae_status ae_run_noisy_x(run_ctx *r, const ae_dataset *d, ae_matrix **out, ae_error *err)
 {
-    int free_slot = -1;
-    for (int i = 0; i < 4; i++) {
-        if (r->noisy[i].d == d) {
-            *out = &r->noisy[i].x;
-            return AE_OK;
-        }
-        if (!r->noisy[i].d && free_slot < 0) free_slot = i;
+    ae_matrix *x = ae_run_set_list_find(&r->noisy, d);
+    if (x) {
+        *out = x;
+        return AE_OK;
     }
-    if (free_slot < 0) return ae_fail(err, AE_ERR_ARG, "too many noisy sets in one run");
-    int id = d == &r->fit_subset ? 3 : (int)(d - r->split);
-    ae_matrix *x = &r->noisy[free_slot].x;
-    ae_status st = ae_run_noisy_copy(r->cfg, &r->noise, &d->x, (uint64_t)id + 1, x, err);
+    ae_status st = ae_run_set_list_add(&r->noisy, d, &x, err);
+    if (st) return st;
+    ae_rng rng;
+    ae_rng_seed(&rng, (uint64_t)r->set.experiment.seed * 8 + set_id(r, d) + 1);
+    if (!(st = ae_matrix_alloc(x, d->x.rows, d->x.cols, err))) st = ae_noise_apply(&r->noise, &d->x, &rng, x, err);
     if (st) {
-        ae_matrix_free(x);
+        set_list_drop_last(&r->noisy);
         return st;
     }
-    r->noisy[free_slot].d = d;
     *out = x;
     return AE_OK;
 }
@@ -144,25 +201,23 @@ ae_status ae_run_space_x(run_ctx *r, const char *space, const ae_dataset *d, con
         *x = &d->x;
         return AE_OK;
     }
-    int free_slot = -1;
-    for (int i = 0; i < 4; i++) {
-        if (r->codes[i].d == d) {
-            *x = &r->codes[i].codes;
-            return AE_OK;
-        }
-        if (!r->codes[i].d && free_slot < 0) free_slot = i;
+    ae_matrix *codes = ae_run_set_list_find(&r->codes, d), *noisy;
+    if (codes) {
+        *x = codes;
+        return AE_OK;
     }
-    if (free_slot < 0) return ae_fail(err, AE_ERR_ARG, "too many sets to embed in one run");
     double t0 = ae_run_now();
-    ae_matrix *codes = &r->codes[free_slot].codes, *noisy;
     const ae_matrix *input = &d->x;
     ae_status st;
-    if (r->noise.kind != AE_NOISE_NONE && !strcmp(ae_config_str(r->cfg, "noise", "cluster_on"), "noisy")) {
+    if (r->noise.kind != AE_NOISE_NONE && !strcmp(r->set.noise.cluster_on, "noisy")) {
         if ((st = ae_run_noisy_x(r, d, &noisy, err))) return st;
         input = noisy;
     }
-    if ((st = ae_model_encode(r->model, input, codes, err))) return st;
-    r->codes[free_slot].d = d;
+    if ((st = ae_run_set_list_add(&r->codes, d, &codes, err))) return st;
+    if ((st = ae_model_encode(r->model, input, codes, err))) {
+        set_list_drop_last(&r->codes);
+        return st;
+    }
     ae_run_add_time(r, "embed", ae_run_now() - t0);
     char path[1400], file[128];
     snprintf(file, sizeof file, "codes_%s.npy", key);
@@ -202,7 +257,6 @@ ae_status ae_run_examples(const ae_dataset *d, const ae_matrix *x, size_t n, ae_
 
 ae_status ae_run_picture_set(run_ctx *r, const ae_dataset **d, ae_error *err)
 {
-    const char *split = strcmp(ae_config_str(r->cfg, "data", "dataset"), "mnist") ? "test"
-                                                                                : ae_config_str(r->cfg, "data", "train");
+    const char *split = strcmp(r->set.data.dataset, "mnist") ? "test" : r->set.data.train;
     return ae_run_get_split(r, split, d, err);
 }

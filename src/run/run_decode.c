@@ -28,12 +28,11 @@ static ae_status column_range(const ae_matrix *x, size_t col, double *lo, double
 
 static ae_status write_grid(run_ctx *r, int steps, ae_error *err)
 {
-    double range = ae_config_double(r->cfg, "decode", "grid_range"), x0 = -range, x1 = range, y0 = -range,
-           y1 = range;
+    double range = r->set.decode.grid_range, x0 = -range, x1 = range, y0 = -range, y1 = range;
     ae_status st;
     if (ae_model_code_dim(r->model) != 2)
-        return ae_fail(err, AE_ERR_ARG, "%s: decode.grid needs a 2-D code, this model's is %d wide",
-                       ae_config_origin(r->cfg, "decode", "grid"), ae_model_code_dim(r->model));
+        return ae_settings_fail(&r->set, AE_KEY_decode_grid, err, AE_ERR_ARG,
+                                "decode.grid needs a 2-D code, this model's is %d wide", ae_model_code_dim(r->model));
     if (range == 0) {
         const ae_dataset *test;
         const ae_matrix *codes;
@@ -66,17 +65,16 @@ static ae_status write_grid(run_ctx *r, int steps, ae_error *err)
 
 ae_status ae_run_decode_outputs(run_ctx *r, ae_error *err)
 {
-    long samples = ae_config_int(r->cfg, "decode", "samples"), steps = ae_config_int(r->cfg, "decode", "grid");
+    long samples = r->set.decode.samples, steps = r->set.decode.grid;
     if (!samples && !steps) return AE_OK;
     if (steps == 1)
-        return ae_fail(err, AE_ERR_ARG, "%s: decode.grid = 1: a grid needs at least 2 steps",
-                       ae_config_origin(r->cfg, "decode", "grid"));
+        return ae_settings_fail(&r->set, AE_KEY_decode_grid, err, AE_ERR_ARG, "decode.grid = 1: a grid needs at least 2 steps");
     r->decode = json_object_new_object();
     ae_status st = AE_OK;
     if (samples) {
         ae_matrix x = {0};
         char path[1400];
-        uint64_t seed = (uint64_t)ae_config_int(r->cfg, "experiment", "seed");
+        uint64_t seed = (uint64_t)r->set.experiment.seed;
         if (!(st = ae_model_sample(r->model, (size_t)samples, seed * 8 + 5, &x, err)) &&
             !(st = ae_run_stage_path(r, path, sizeof path, "samples.npy", err)))
             st = ae_npy_write_matrix(path, &x, err);

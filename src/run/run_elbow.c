@@ -9,18 +9,19 @@
 ae_status ae_run_elbow(run_ctx *r, const char *space, ae_error *err)
 {
     ae_elbow_opts o = ae_elbow_defaults();
-    o.k_min = (int)ae_config_int(r->cfg, "elbow", "k_min");
-    o.k_max = (int)ae_config_int(r->cfg, "elbow", "k_max");
-    o.n_init = (int)ae_config_int(r->cfg, "elbow", "n_init");
-    o.max_iter = (int)ae_config_int(r->cfg, "cluster", "max_iter");
-    o.tol = ae_config_double(r->cfg, "cluster", "tol");
-    o.seed = (uint64_t)ae_config_int(r->cfg, "experiment", "seed");
+    const ae_settings *s = &r->set;
+    o.k_min = (int)s->elbow.k_min;
+    o.k_max = (int)s->elbow.k_max;
+    o.n_init = (int)s->elbow.n_init;
+    o.max_iter = (int)s->cluster.max_iter;
+    o.tol = s->cluster.tol;
+    o.seed = (uint64_t)s->experiment.seed;
     const ae_matrix *x;
     ae_status st = ae_run_space_x(r, space, r->fit, "fit", &x, err);
     if (st) return st;
     if (o.k_min > o.k_max || (size_t)o.k_max > x->rows)
-        return ae_fail(err, AE_ERR_ARG, "%s: elbow k-range %d..%d is empty for %zu points of %s",
-                       ae_config_origin(r->cfg, "elbow", "k_max"), o.k_min, o.k_max, x->rows, r->fit_name);
+        return ae_settings_fail(s, AE_KEY_elbow_k_max, err, AE_ERR_ARG, "elbow k-range %d..%d is empty for %zu points of %s",
+                                o.k_min, o.k_max, x->rows, r->fit_name);
     int n = o.k_max - o.k_min + 1;
     double *inertia = malloc((size_t)n * sizeof *inertia);
     int *ks = malloc((size_t)n * sizeof *ks);

@@ -25,7 +25,7 @@ ae_status ae_run_figure_path(run_ctx *r, char *out, size_t n, const char *name, 
     return AE_OK;
 }
 
-int ae_run_figures_on(const run_ctx *r) { return ae_config_bool(r->cfg, "report", "figures"); }
+int ae_run_figures_on(const run_ctx *r) { return r->set.report.figures; }
 
 /* The plot options of a run: class names of its data set. */
 static ae_plot_opts plot_opts(const run_ctx *r, const char *title)
@@ -279,8 +279,7 @@ ae_status ae_run_model_figures(run_ctx *r, ae_error *err)
     if (!st) st = reconstructions(r, err);
     if (!st && r->noise.kind != AE_NOISE_NONE) {
         const ae_dataset *d;
-        const char *val = ae_config_str(r->cfg, "train", "validation");
-        if (!(st = ae_run_get_split(r, strcmp(val, "none") ? val : ae_config_str(r->cfg, "data", "train"), &d, err)))
+        if (!(st = ae_run_validation_set(r, &d, err)) && (d || !(st = ae_run_train_set(r, &d, err))))
             st = denoising(r, d, err);
     }
     if (!st) st = decoded_pictures(r, err);

@@ -17,20 +17,21 @@
 /* The amounts listed in noise.sweep, each checked for the noise kind. */
 static ae_status sweep_amounts(run_ctx *r, double *amounts, int *n, ae_error *err)
 {
-    *n = ae_config_list_len(r->cfg, "noise", "sweep");
+    const ae_setting_list *sweep = &r->set.noise.sweep;
+    *n = sweep->n;
     for (int i = 0; i < *n; i++) {
-        const char *item = ae_config_list_item(r->cfg, "noise", "sweep", i);
+        const char *item = sweep->item[i];
         char *end;
         errno = 0;
         double a = strtod(item, &end);
         if (end == item || *end || errno)
-            return ae_fail(err, AE_ERR_ARG, "%s: noise.sweep: '%s' is not a number",
-                           ae_config_origin(r->cfg, "noise", "sweep"), item);
+            return ae_settings_fail(&r->set, AE_KEY_noise_sweep, err, AE_ERR_ARG, "noise.sweep: '%s' is not a number",
+                                    item);
         ae_noise nz = {.kind = r->noise.kind, .amount = a};
         if (ae_noise_check(&nz, err) != AE_OK) {
             char why[AE_ERROR_MSG_MAX];
             snprintf(why, sizeof why, "%s", err ? err->msg : "");
-            return ae_fail(err, AE_ERR_ARG, "%s: noise.sweep: %s", ae_config_origin(r->cfg, "noise", "sweep"), why);
+            return ae_settings_fail(&r->set, AE_KEY_noise_sweep, err, AE_ERR_ARG, "noise.sweep: %s", why);
         }
         amounts[i] = a;
     }
@@ -40,12 +41,8 @@ static ae_status sweep_amounts(run_ctx *r, double *amounts, int *n, ae_error *er
 /* Forgets what belongs to the previous amount's model. */
 static void reset_for_next(run_ctx *r)
 {
-    for (int i = 0; i < 4; i++) {
-        ae_matrix_free(&r->noisy[i].x);
-        r->noisy[i].d = NULL;
-        ae_matrix_free(&r->codes[i].codes);
-        r->codes[i].d = NULL;
-    }
+    ae_run_set_list_clear(&r->noisy);
+    ae_run_set_list_clear(&r->codes);
     ae_matrix_free(&r->augmented);
     ae_model_free(r->model);
     r->model = NULL;
@@ -67,7 +64,7 @@ static ae_status write_rows(run_ctx *r, const ae_matrix *x, size_t n, const char
 
 static ae_status keep_examples(run_ctx *r, const ae_dataset *eval, ae_error *err)
 {
-    size_t keep = (size_t)ae_config_int(r->cfg, "noise", "keep");
+    size_t keep = (size_t)r->set.noise.keep;
     if (!keep) return AE_OK;
     ae_matrix *noisy, orig = {0}, noisy_ex = {0}, denoised = {0};
     ae_status st = ae_run_noisy_x(r, eval, &noisy, err);
@@ -89,10 +86,8 @@ ae_status ae_run_noise_sweep(run_ctx *r, json_object **out, ae_error *err)
     int n;
     ae_status st = sweep_amounts(r, amounts, &n, err);
     if (st) return st;
-    const char *val = ae_config_str(r->cfg, "train", "validation");
     const ae_dataset *eval;
-    if ((st = ae_run_get_split(r, strcmp(val, "none") ? val : ae_config_str(r->cfg, "data", "train"), &eval, err)))
-        return st;
+    if ((st = ae_run_validation_set(r, &eval, err)) || (!eval && (st = ae_run_train_set(r, &eval, err)))) return st;
     json_object *list = json_object_new_array();
     for (int i = 0; i < n && !st; i++) {
         reset_for_next(r);

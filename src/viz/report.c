@@ -190,6 +190,20 @@ static void results_section(ae_html *h, const run_files *r)
                        "clusters to classes. The best value of each split is in bold.</p>\n");
         ae_report_results(h, r->results);
     }
+    /* a clusterer without predict labels only the set it was fitted on (metrics.json's fits say so) */
+    json_object *fits = root_object(r->root, "fits");
+    if (fits) {
+        json_object_object_foreach(fits, fit_key, fit)
+        {
+            json_object *scores;
+            if (!json_object_is_type(fit, json_type_object) || !json_object_object_get_ex(fit, "scores", &scores))
+                continue;
+            ae_html_raw(h, "<p class=\"note\">");
+            ae_html_text(h, fit_key);
+            ae_html_raw(h, ": scored on the set it was fitted on only &mdash; this clusterer cannot assign new "
+                           "points, so the run has no scores of its other splits.</p>\n");
+        }
+    }
     /* timing and any other object the run recorded (training and denoising have their own sections) */
     int cards = 0;
     json_object_object_foreach(r->root, key, v)

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The run's architecture, seen from outside: `aeclust train` and `aeclust run` take one training path
+# (the same file and seed give byte-identical models), the clusterer table drives what cluster.method
+# accepts, and the typed settings name where a bad value came from.
+. "$(dirname "$0")/lib.sh"
+E=experiments/fashion-dense-ae-32.ini
+small=(--set data.train=test --set train.epochs=2 --set train.batch_size=500
+       --set "model.encoder=dense 64 relu, dense 8" --set "model.decoder=dense 64 relu, dense 784 sigmoid"
+       --set report.html=no --set report.figures=no --set embed.tsne=no --set data.fit=test --set data.fit_limit=2000)
+
+# one training path: plain, then denoising with fresh noise, augmentation and a validation split
+same_model() { # NAME SETTINGS...
+  local name=$1; shift
+  rm -rf "$T/run" "$T/m.aenn"
+  if ! "$AECLUST" run $E --out "$T/run" "${small[@]}" "$@" >/dev/null 2>"$T/err"; then not_ok "$name" "run failed: $(cat "$T/err")"; return; fi
+  if ! "$AECLUST" train $E --model "$T/m.aenn" "${small[@]}" "$@" >/dev/null 2>"$T/err"; then not_ok "$name" "train failed: $(cat "$T/err")"; return; fi
+  cmp -s "$T/run/model.aenn" "$T/m.aenn" && ok "$name" || not_ok "$name" "model.aenn of run and train differ"
+}
+same_model "train and run write the same model"
+same_model "the same denoising, augmented, validated model" --set noise.kind=gaussian --set noise.amount=0.3 \
+  --set noise.fresh=yes --set augment.max_shift=2 --set augment.hflip=yes --set train.validation=train
+same_model "the same model at another seed" --seed 7 --set noise.kind=salt_pepper --set noise.amount=0.1
+# ... and a different seed gives a different one (the test above could not tell otherwise)
+if "$AECLUST" train $E --model "$T/m1.aenn" "${small[@]}" --seed 1 >/dev/null 2>&1 &&
+   "$AECLUST" train $E --model "$T/m2.aenn" "${small[@]}" --seed 2 >/dev/null 2>&1 && [ -s "$T/m1.aenn" ] && [ -s "$T/m2.aenn" ]; then
+  cmp -s "$T/m1.aenn" "$T/m2.aenn" && not_ok "seeds 1 and 2 train different models" || ok "seeds 1 and 2 train different models"
+else
+  not_ok "seeds 1 and 2 train different models" "training failed"
+fi
+
+# the clusterer table: cluster.method takes its names and lists them when it does not know one
+expect_error "unknown clusterer names the known ones" "cluster\.method=kmedoids: 'kmedoids' is not one of none\|kmeans\|gmm\|pca\+kmeans" - \
+  -- "$AECLUST" run $E --out "$T/bad" --set cluster.method=kmedoids
+# every clusterer of the table runs through the one loop and reports what it fitted
+rm -rf "$T/run"
+if "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/run" --set cluster.method=kmeans,gmm,pca+kmeans \
+     --set data.fit=test --set data.fit_limit=1500 --set data.score=fit,test --set cluster.n_init=2 \
+     --set cluster.pca_components=8 --set report.html=no --set report.figures=no >/dev/null 2>"$T/err"; then
+  n=$(grep -c '"clusterer"' "$T/run/metrics.json")
+  [ "$n" -eq 6 ] && ok "three clusterers scored on two splits" || not_ok "three clusterers scored on two splits" "$n records"
+  for f in kmeans_pixels gmm_pixels pca-kmeans_pixels; do
+    grep -q "\"$f\"" "$T/run/metrics.json" && ok "metrics.json fits has $f" || not_ok "metrics.json fits has $f"
+  done
+else
+  not_ok "three clusterers scored on two splits" "$(cat "$T/err")"
+fi
+
+# typed settings: a cross-key problem names the file and line it came from
+printf '[experiment]\nseed = 1\n[cluster]\nmethod = none, kmeans\n' > "$T/bad.ini"
+expect_error "method none with a clusterer names the line" "bad\.ini:4: cluster\.method = none cannot be listed" - \
+  -- "$AECLUST" run "$T/bad.ini" --out "$T/bad"
+expect_error "a batch larger than the training set" "train\.batch_size = 20000 is larger than the 10000 training images" - \
+  -- "$AECLUST" train $E --model "$T/b.aenn" "${small[@]}" --set train.batch_size=20000 --quiet
+expect_error "adam eps 0 is out of the schema's range" "train\.eps=0: 0 is out of range" - \
+  -- "$AECLUST" train $E --model "$T/b.aenn" --set train.eps=0
+finish
