@@ -20,6 +20,8 @@ ae_status ae_config_new(const char *name, ae_config **out, ae_error *err);
 /* Reads an experiment file over the defaults. The experiment name defaults to
  * the file name without its folder and ".ini". */
 ae_status ae_config_load(const char *path, ae_config **out, ae_error *err);
+/* *out = a copy of c (the same values and origins), owned by the caller. */
+ae_status ae_config_copy(const ae_config *c, ae_config **out, ae_error *err);
 /* Applies one "section.key=value" override. */
 ae_status ae_config_set(ae_config *c, const char *assignment, ae_error *err);
 void ae_config_free(ae_config *c);

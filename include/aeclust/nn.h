@@ -216,7 +216,8 @@ typedef struct {
     ae_optim_opts optim; /* [ae_optim_defaults()] */
     ae_loss_kind loss;  /* [AE_LOSS_MSE] */
     double kl_beta;    /* a VAE's weight of the KL term, >= 0 (beta-VAE) [1] */
-    uint64_t seed;     /* per-epoch shuffling [0] */
+    uint64_t seed;     /* of shuffling, a VAE's latent noise and dropout, each drawn
+                          from a stream of its own (ae_stream_seed, rng.h) [0] */
     bool shuffle;      /* reshuffle the rows every epoch [true] */
     /* Optional validation set, scored at the end of every epoch with the same
      * loss; val_target NULL means val_input. [NULL, NULL] */
@@ -239,8 +240,9 @@ typedef struct {
      * hook's code_loss is then the whole loss, and needed). */
     double recon_weight;
     /* The layers whose parameters train, [train_from, train_to) in model order
-     * (encoder then decoder; train_to 0: through the last) [0, 0]. The others
-     * keep their parameters, though gradients still flow through them. */
+     * (encoder then decoder; train_to 0: through the last, or the encoder's
+     * last with a reconstruction weight of 0) [0, 0]. The others keep their
+     * parameters, though gradients still flow through them. */
     int train_from, train_to;
 } ae_train_opts;
 

@@ -169,6 +169,14 @@ ae_status ae_model_loss(ae_model *m, const ae_matrix *input, const ae_matrix *ta
     return AE_OK;
 }
 
+/* The end of the trained layer range: train_to, else the last layer, or the
+ * encoder's last when the decoder does not run (a reconstruction weight of 0). */
+static int trained_to(const ae_model *m, const ae_train_opts *o)
+{
+    if (o->train_to > 0) return o->train_to;
+    return o->recon_weight == 0.0 ? m->n_enc : m->n_layers;
+}
+
 static ae_status check_opts(const ae_model *m, const ae_train_opts *o, ae_error *err)
 {
     if (o->epochs <= 0) return ae_fail(err, AE_ERR_ARG, "epochs must be positive, got %d", o->epochs);
@@ -180,7 +188,7 @@ static ae_status check_opts(const ae_model *m, const ae_train_opts *o, ae_error 
     if (!(o->recon_weight >= 0.0 && o->recon_weight < 1e30))
         return ae_fail(err, AE_ERR_ARG, "the reconstruction weight must be finite and at least 0, got %g",
                        o->recon_weight);
-    const int to = o->train_to > 0 ? o->train_to : m->n_layers;
+    const int to = trained_to(m, o);
     if (o->train_from < 0 || o->train_from >= to || to > m->n_layers)
         return ae_fail(err, AE_ERR_ARG, "trained layers [%d, %d) are not a range of the model's %d layers",
                        o->train_from, o->train_to, m->n_layers);
@@ -280,7 +288,7 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
     const ae_train_hook *hook = o->hook;
     /* the plain path (ae_batch_loss) unless a hook or a weight changes the loss */
     const bool hooked = (hook && hook->code_loss) || o->recon_weight != 1.0;
-    const int train_to = o->train_to > 0 ? o->train_to : m->n_layers;
+    const int train_to = trained_to(m, o);
     const size_t p0 = param_offset(m, o->train_from),
                  p1 = train_to < m->n_layers ? param_offset(m, train_to) : m->n_params;
 
@@ -304,10 +312,11 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
     }
     for (size_t i = 0; i < n; i++) w.idx[i] = i;
 
+    /* shuffling, the draws inside batches (a VAE's eps, dropout) and a VAE's
+     * validation each have a stream of their own (rng.h) */
     ae_rng rng, latent_rng;
-    ae_rng_seed(&rng, o->seed);
-    /* a VAE's eps has its own stream, so shuffling stays that of a plain AE */
-    ae_rng_seed(&latent_rng, o->seed ^ 0x9e3779b97f4a7c15ull);
+    ae_rng_seed(&rng, ae_stream_seed(o->seed, AE_STREAM_SHUFFLE, 0));
+    ae_rng_seed(&latent_rng, ae_stream_seed(o->seed, AE_STREAM_SAMPLING, 0));
     const double t_start = now_s();
     const double total_samples = (double)n * o->epochs;
     bool checkpointed = false, stop = false;
@@ -393,7 +402,7 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
         if (vin) {
             /* a VAE's validation draws its eps from a stream of its own per epoch */
             ae_rng val_rng;
-            ae_rng_seed(&val_rng, (o->seed ^ 0x6a09e667f3bcc909ull) + (uint64_t)e);
+            ae_rng_seed(&val_rng, ae_stream_seed(o->seed, AE_STREAM_VALIDATION, (uint64_t)e));
             ae_model_set_mode(m, false, &val_rng);
             val = loss_mean(m, vin, vtg, o->loss, o->kl_beta);
             ae_model_set_mode(m, false, NULL);

@@ -18,7 +18,7 @@ static ae_status gmm_fit(run_ctx *r, const char *space, const ae_matrix *x, void
     o.n_init = (int)s->cluster.gmm_n_init;
     o.max_iter = (int)s->cluster.gmm_max_iter;
     o.tol = s->cluster.gmm_tol;
-    o.seed = (uint64_t)s->experiment.seed;
+    o.seed = ae_settings_seed(s, AE_STREAM_GMM, 0);
     ae_status st = ae_gmm_covariance_parse(s->cluster.covariance, &o.covariance, err);
     if (st) return st; /* the schema allows only known names */
     ae_run_say(r, "GMM (%s): k = %d, n_init = %d on %zu x %zu %s of %s", ae_gmm_covariance_name(o.covariance), o.k,

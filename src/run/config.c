@@ -293,6 +293,22 @@ ae_status ae_config_load(const char *path, ae_config **out, ae_error *err)
     return AE_OK;
 }
 
+ae_status ae_config_copy(const ae_config *c, ae_config **out, ae_error *err)
+{
+    *out = NULL;
+    ae_config *d = malloc(sizeof *d);
+    if (!d) return ae_fail(err, AE_ERR_NOMEM, "out of memory");
+    memcpy(d, c, sizeof *d);
+    for (int i = 0; i < AE_KEY_COUNT; i++) d->v[i].text = NULL;
+    for (int i = 0; i < AE_KEY_COUNT; i++)
+        if (!(d->v[i].text = strdup(c->v[i].text))) {
+            ae_config_free(d);
+            return ae_fail(err, AE_ERR_NOMEM, "out of memory");
+        }
+    *out = d;
+    return AE_OK;
+}
+
 ae_status ae_config_set(ae_config *c, const char *assignment, ae_error *err)
 {
     const char *dot = strchr(assignment, '.'), *eq = strchr(assignment, '=');

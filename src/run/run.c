@@ -22,6 +22,12 @@ static ae_status write_outputs(run_ctx *r, ae_error *err)
     json_object_object_add(root, "seed", json_object_new_int64(r->set.experiment.seed));
     json_object_object_add(root, "dataset", json_object_new_string(r->set.data.dataset));
     json_object_object_add(root, "timing_s", json_object_get(r->timing));
+    /* each stage's seed, so a stage can be rerun alone ("aeclust kmeans --seed" the kmeans one) */
+    json_object *streams = json_object_new_object();
+    for (int i = 0; i < AE_STREAM_COUNT; i++)
+        json_object_object_add(streams, ae_stream_name((ae_stream)i),
+                               json_object_new_uint64(ae_settings_seed(&r->set, (ae_stream)i, 0)));
+    json_object_object_add(root, "stream_seeds", streams);
     if (r->training) json_object_object_add(root, "training", json_object_get(r->training));
     if (r->denoising) json_object_object_add(root, "denoising", json_object_get(r->denoising));
     if (r->decode) json_object_object_add(root, "decode", json_object_get(r->decode));
@@ -29,6 +35,7 @@ static ae_status write_outputs(run_ctx *r, ae_error *err)
     if (r->embed) json_object_object_add(root, "embed", json_object_get(r->embed));
     if (r->fits) json_object_object_add(root, "fits", json_object_get(r->fits));
     if (r->elbow) json_object_object_add(root, "elbow", json_object_get(r->elbow));
+    if (r->finetune) json_object_object_add(root, "finetune", json_object_get(r->finetune));
     json_object_object_add(root, "results", json_object_get(r->records));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!(st = ae_run_stage_path(r, path, sizeof path, "metrics.json", err))) {
@@ -105,6 +112,8 @@ static void ctx_free(run_ctx *r)
     json_object_put(r->embed);
     json_object_put(r->fits);
     json_object_put(r->elbow);
+    json_object_put(r->finetune);
+    ae_matrix_free(&r->finetune_centres);
     for (int i = 0; i < r->fit_labels.n; i++) ae_labels_free(&r->fit_labels.items[i].labels);
     free(r->fit_labels.items);
     ae_run_set_list_clear(&r->noisy);
@@ -175,6 +184,9 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
     if (has_model && (st = check_model(&r, err))) goto done;
     if (has_model && ((st = ae_run_train_model(&r, err)) || (st = ae_run_decode_outputs(&r, err)) ||
                       (st = ae_run_model_figures(&r, err))))
+        goto done;
+    const bool finetuning = strcmp(s->finetune.method, "none") != 0;
+    if (finetuning && ((st = ae_run_finetune(&r, err)) || (clustering && (st = ae_run_finetuned_cluster(&r, err)))))
         goto done;
     if (clustering) st = cluster_spaces(&r, has_model, err);
 finish:

@@ -32,7 +32,7 @@ static ae_status score(run_ctx *r, const char *clusterer, const char *space, con
     rec->nmi = s.nmi;
     if (geometry) {
         size_t sample = (size_t)r->set.eval.silhouette_sample;
-        uint64_t seed = (uint64_t)r->set.experiment.seed;
+        uint64_t seed = ae_settings_seed(&r->set, AE_STREAM_SILHOUETTE, 0);
         double tg = ae_run_now();
         const ae_matrix *x;
         if ((st = ae_run_space_x(r, space, d, file_key, &x, err))) goto done;
@@ -161,7 +161,7 @@ ae_kmeans_opts ae_run_kmeans_opts(const run_ctx *r)
     ko.n_init = (int)r->set.cluster.n_init;
     ko.max_iter = (int)r->set.cluster.max_iter;
     ko.tol = r->set.cluster.tol;
-    ko.seed = (uint64_t)r->set.experiment.seed;
+    ko.seed = ae_settings_seed(&r->set, AE_STREAM_KMEANS, 0);
     return ko;
 }
 

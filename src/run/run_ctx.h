@@ -95,6 +95,8 @@ typedef struct {
     json_object *embed; /* the embeddings' records ("tsne_code": {...}), or NULL */
     json_object *fits;  /* what each fitted clusterer reports ("gmm_code": {...}), or NULL */
     json_object *elbow; /* the elbow's inertias, or NULL */
+    json_object *finetune;      /* what [finetune] did, or NULL */
+    ae_matrix finetune_centres; /* (k, code_dim) its clustering layer's centres */
 } run_ctx;
 
 /* Frees every matrix of the list and empties it. */
@@ -183,6 +185,12 @@ void ae_run_add_fit(run_ctx *r, const char *clusterer, const char *space, json_o
 ae_status ae_run_elbow(run_ctx *r, const char *space, ae_error *err);
 /* [cluster]'s k-means options (k, n_init, max_iter, tol) with the k-means stream's seed. */
 ae_kmeans_opts ae_run_kmeans_opts(const run_ctx *r);
+
+/* ---- fine-tuning (run_finetune.c) ---- */
+/* [finetune]: DEC or IDEC on the trained model, which it replaces. */
+ae_status ae_run_finetune(run_ctx *r, ae_error *err);
+/* Scores the fine-tuned assignment (clusterer "dec" or "idec" on the codes). */
+ae_status ae_run_finetuned_cluster(run_ctx *r, ae_error *err);
 
 /* ---- 2-D pictures of a space (run_embed.c, embeddings.h) ---- */
 /* Scatters of a 2-D space and every embedding [embed] asks for. */

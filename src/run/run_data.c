@@ -118,7 +118,7 @@ ae_status ae_run_prepare_fit_set(run_ctx *r, ae_error *err)
     if (st) return st;
     long per_class = s->data.fit_per_class;
     long limit = s->data.fit_limit;
-    uint64_t seed = (uint64_t)s->experiment.seed;
+    uint64_t seed = ae_settings_seed(s, AE_STREAM_SUBSET, 0);
     snprintf(r->fit_name, sizeof r->fit_name, "%s", name);
     if (per_class > 0) {
         st = !strcmp(s->data.fit_pick, "first")
@@ -182,7 +182,7 @@ ae_status ae_run_noisy_x(run_ctx *r, const ae_dataset *d, ae_matrix **out, ae_er
     ae_status st = ae_run_set_list_add(&r->noisy, d, &x, err);
     if (st) return st;
     ae_rng rng;
-    ae_rng_seed(&rng, (uint64_t)r->set.experiment.seed * 8 + set_id(r, d) + 1);
+    ae_rng_seed(&rng, ae_settings_seed(&r->set, AE_STREAM_NOISE, set_id(r, d)));
     if (!(st = ae_matrix_alloc(x, d->x.rows, d->x.cols, err))) st = ae_noise_apply(&r->noise, &d->x, &rng, x, err);
     if (st) {
         set_list_drop_last(&r->noisy);

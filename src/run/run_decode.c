@@ -74,8 +74,8 @@ ae_status ae_run_decode_outputs(run_ctx *r, ae_error *err)
     if (samples) {
         ae_matrix x = {0};
         char path[1400];
-        uint64_t seed = (uint64_t)r->set.experiment.seed;
-        if (!(st = ae_model_sample(r->model, (size_t)samples, seed * 8 + 5, &x, err)) &&
+        uint64_t seed = ae_settings_seed(&r->set, AE_STREAM_DECODE, 0);
+        if (!(st = ae_model_sample(r->model, (size_t)samples, seed, &x, err)) &&
             !(st = ae_run_stage_path(r, path, sizeof path, "samples.npy", err)))
             st = ae_npy_write_matrix(path, &x, err);
         ae_matrix_free(&x);

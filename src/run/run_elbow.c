@@ -15,7 +15,7 @@ ae_status ae_run_elbow(run_ctx *r, const char *space, ae_error *err)
     o.n_init = (int)s->elbow.n_init;
     o.max_iter = (int)s->cluster.max_iter;
     o.tol = s->cluster.tol;
-    o.seed = (uint64_t)s->experiment.seed;
+    o.seed = ae_settings_seed(s, AE_STREAM_ELBOW, 0);
     const ae_matrix *x;
     ae_status st = ae_run_space_x(r, space, r->fit, "fit", &x, err);
     if (st) return st;

@@ -38,7 +38,7 @@ static ae_status train_options(const ae_settings *s, ae_train_opts *t, ae_error 
     t->optim.eps = s->train.eps;
     t->optim.momentum = s->train.momentum;
     t->shuffle = s->train.shuffle;
-    t->seed = (uint64_t)s->experiment.seed;
+    t->seed = ae_settings_seed(s, AE_STREAM_TRAIN, 0);
     t->kl_beta = s->train.beta;
     ae_status st = ae_optimizer_parse(s->train.optimizer, &t->optim.kind, err);
     if (!st) st = ae_loss_parse(s->train.loss, &t->loss, err);
@@ -52,7 +52,7 @@ ae_status ae_run_model_new(const ae_settings *s, int input_dim, ae_model **out, 
         return ae_settings_fail(s, *s->model.encoder ? AE_KEY_model_decoder : AE_KEY_model_encoder, err, AE_ERR_ARG,
                                 "[model] needs both an encoder and a decoder");
     ae_model_init_opts mo = ae_model_init_defaults();
-    mo.seed = (uint64_t)s->experiment.seed;
+    mo.seed = ae_settings_seed(s, AE_STREAM_INIT, 0);
     ae_status st = ae_init_kind_parse(s->model.init, &mo.init, err);
     if (st) return st;
     if ((st = ae_model_new(s->model.encoder, s->model.decoder, input_dim, &mo, out, err))) {
@@ -136,7 +136,7 @@ ae_status ae_run_train(run_ctx *r, const char *checkpoint, ae_train_history *h, 
     es->augment.hflip = s->augment.hflip;
     const bool augmenting = es->augment.max_shift > 0 || es->augment.hflip;
     r->prepare_epochs = augmenting || (noisy_train && s->noise.fresh);
-    if (r->prepare_epochs) ae_rng_seed(&es->rng, (uint64_t)s->experiment.seed * 8 + 7);
+    if (r->prepare_epochs) ae_rng_seed(&es->rng, ae_settings_seed(s, AE_STREAM_EPOCH, 0));
     if (augmenting) {
         if ((size_t)es->height * (size_t)es->width != d->x.cols)
             return ae_settings_fail(s, AE_KEY_augment_max_shift, err, AE_ERR_ARG,

@@ -75,6 +75,11 @@ static ae_status check(const ae_settings *s, ae_error *err)
     if (s->elbow.k_max > 0 && s->elbow.k_min > s->elbow.k_max)
         return ae_settings_fail(s, AE_KEY_elbow_k_min, err, AE_ERR_ARG, "the elbow's k-range is empty (k_min %ld > k_max %ld)",
                                 s->elbow.k_min, s->elbow.k_max);
+    if (strcmp(s->finetune.method, "none") && !has_model)
+        return ae_settings_fail(s, AE_KEY_finetune_method, err, AE_ERR_ARG,
+                                "finetune.method = %s fine-tunes an autoencoder: it needs a [model]", s->finetune.method);
+    if (strcmp(s->finetune.method, "none") && s->noise.sweep.n > 0)
+        return ae_settings_fail(s, AE_KEY_finetune_method, err, AE_ERR_ARG, "finetune.method cannot go with a noise.sweep");
     if (s->noise.sweep.n > 0 && (nz.kind == AE_NOISE_NONE || clustering))
         return ae_settings_fail(s, AE_KEY_noise_sweep, err, AE_ERR_ARG,
                                 "noise.sweep trains one denoising model per amount: it needs a noise.kind and "

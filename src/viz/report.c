@@ -208,7 +208,9 @@ static void results_section(ae_html *h, const run_files *r)
     int cards = 0;
     json_object_object_foreach(r->root, key, v)
     {
-        if (!json_object_is_type(v, json_type_object) || !strcmp(key, "training") || !strcmp(key, "denoising")) continue;
+        if (!json_object_is_type(v, json_type_object) || !strcmp(key, "training") || !strcmp(key, "denoising") ||
+            !strcmp(key, "stream_seeds"))
+            continue;
         if (!cards++) ae_html_raw(h, "<div class=\"cards\" style=\"margin-top:20px\">\n");
         ae_html_raw(h, "<div class=\"card\"><h4>");
         ae_html_text(h, !strcmp(key, "timing_s") ? "Time per stage" : key);
