@@ -71,16 +71,24 @@ static void drop_forward(ae_layer *l, const float *in, float *out, int B)
         memcpy(out, in, n * sizeof *out);
         return;
     }
-    /* a value is dropped when a 32-bit uniform u falls below P 2^32 */
+    /* value 2k is dropped when the low 32 bits of draw k fall below P 2^32,
+     * value 2k + 1 by its high 32 bits; draws come in blocks (ae_rng_fill) */
     const double p = l->cfg.drop.p;
-    const uint64_t cut = (uint64_t)(p * 4294967296.0);
+    const uint32_t cut = (uint32_t)(p * 4294967296.0);
     const float keep = (float)(1.0 / (1.0 - p));
     float *mask = l->cache;
     ae_rng *rng = l->mode.rng;
-    for (size_t i = 0; i < n; i += 2) {
-        uint64_t r = ae_rng_next(rng);
-        mask[i] = (r & 0xffffffffu) < cut ? 0.0f : keep;
-        if (i + 1 < n) mask[i + 1] = (r >> 32) < cut ? 0.0f : keep;
+    enum { BLOCK = 256 };
+    uint64_t draws[BLOCK];
+    for (size_t i0 = 0; i0 < n; i0 += 2 * BLOCK) {
+        const size_t len = n - i0 < 2 * BLOCK ? n - i0 : 2 * BLOCK, nd = (len + 1) / 2;
+        ae_rng_fill(rng, draws, nd);
+        float *mk = mask + i0;
+        for (size_t k = 0; k < len / 2; k++) {
+            mk[2 * k] = (uint32_t)draws[k] < cut ? 0.0f : keep;
+            mk[2 * k + 1] = (uint32_t)(draws[k] >> 32) < cut ? 0.0f : keep;
+        }
+        if (len & 1) mk[len - 1] = (uint32_t)draws[nd - 1] < cut ? 0.0f : keep;
     }
     _Pragma("omp simd") for (size_t i = 0; i < n; i++) out[i] = in[i] * mask[i];
 }
