@@ -1,6 +1,7 @@
 /* One layer outside a model, for the layer tests: parsed from a spec item,
- * shaped for an input, with its own parameter, gradient and scratch buffers
- * (sized for up to max_batch rows, as the model would). */
+ * shaped for an input, with its own parameter, gradient, state, scratch and
+ * cache buffers (sized for up to max_batch rows, as the model would), in
+ * evaluation mode without a generator until the test sets l.mode. */
 #ifndef AE_TEST_NN_LAYER_FIXTURE_H
 #define AE_TEST_NN_LAYER_FIXTURE_H
 
@@ -12,7 +13,7 @@
 
 typedef struct {
     ae_layer l;
-    float *params, *grads, *scratch;
+    float *params, *grads, *scratch, *state, *cache;
     int max_batch;
 } layer_fixture;
 
@@ -40,6 +41,14 @@ static inline void fixture_make_pool(layer_fixture *f, const char *item, ae_shap
     f->l.grads = f->grads;
     f->l.scratch = f->scratch;
     f->l.scratch_n = sc;
+    f->state = f->l.n_state ? calloc(f->l.n_state, sizeof(float)) : NULL;
+    f->l.state = f->state;
+    size_t nc = f->l.ops->cache ? f->l.ops->cache(&f->l, max_batch) : 0;
+    const size_t per = AE_CACHE_ALIGN / sizeof(float);
+    nc = (nc + per - 1) / per * per;
+    f->cache = nc ? aligned_alloc(AE_CACHE_ALIGN, nc * sizeof(float)) : NULL;
+    if (nc) memset(f->cache, 0, nc * sizeof(float));
+    f->l.cache = f->cache;
     f->max_batch = max_batch;
 }
 
@@ -53,6 +62,8 @@ static inline void fixture_free(layer_fixture *f)
     free(f->params);
     free(f->grads);
     free(f->scratch);
+    free(f->state);
+    free(f->cache);
 }
 
 static inline size_t fixture_in_size(const layer_fixture *f) { return ae_shape_size(f->l.in); }

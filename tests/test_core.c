@@ -1,5 +1,5 @@
 /* The core helpers every output goes through: atomic files, run-folder
- * staging, and one-line error messages. */
+ * staging, and one-line error messages; the generator's bulk draws. */
 #include "test_util.h"
 
 #include <dirent.h>
@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "aeclust/rng.h"
 #include "aeclust/status.h"
 #include "core/atomic_file.h"
 #include "core/fs.h"
@@ -177,6 +178,24 @@ static void test_messages_are_one_printable_line(void **state)
     assert_int_equal(ae_fail(NULL, AE_ERR_IO, "ignored"), AE_ERR_IO);
 }
 
+/* ae_rng_fill is n calls of ae_rng_next, state included; xoshiro256**'s
+ * first output from the state (1, 2, 3, 4) is rotl(2 * 5, 7) * 9 = 11520. */
+static void test_rng_fill_is_next(void **state)
+{
+    (void)state;
+    ae_rng a = {{1, 2, 3, 4}}, b = a;
+    assert_int_equal(ae_rng_next(&a), 11520);
+    a = b;
+    enum { N = 1001 };
+    uint64_t bulk[N];
+    ae_rng_fill(&b, bulk, N);
+    for (int i = 0; i < N; i++)
+        if (bulk[i] != ae_rng_next(&a)) fail_msg("draw %d differs", i);
+    assert_memory_equal(&a, &b, sizeof a);
+    ae_rng_fill(&b, bulk, 0);
+    assert_memory_equal(&a, &b, sizeof a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_stage_commit_replaces_a_run),
         cmocka_unit_test(test_stage_paths),
         cmocka_unit_test(test_messages_are_one_printable_line),
+        cmocka_unit_test(test_rng_fill_is_next),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

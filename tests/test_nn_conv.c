@@ -1,30 +1,18 @@
 /* The image layers: conv2d and conv2d_transpose against direct (naive)
- * convolution written here from the definitions, finite-difference gradients
- * of every image layer (kernel, bias, input) over strides 1-3, same/valid/pP,
- * odd sizes and several channels, batches split into chunks and threads
- * against the same samples one at a time (and the same bits run after run),
- * the worker pool and the GEMM splitter, max-pool routing, up-sampling,
- * reshape and flatten by hand, and a whole conv model end to end. */
+ * convolution written here from the definitions, batches split into chunks
+ * and threads against the same samples one at a time (and the same bits run
+ * after run), the worker pool and the GEMM splitter, max-pool routing,
+ * up-sampling, reshape and flatten by hand. Their finite-difference gradient
+ * checks (every image layer over strides 1-3, same/valid/pP, odd sizes, and a
+ * model with every image layer) are cases of test_nn_layers.c. */
 #include "test_util.h"
 
 #include "aeclust/nn.h"
 #include "aeclust/rng.h"
 #include "core/gemm.h"
 #include "core/gemm_split.h"
-#include "nn/loss.h"
-#include "nn/model.h"
+#include "nn_fd.h"
 #include "nn_layer_fixture.h"
-
-static void fill_uniform(float *x, size_t n, double lo, double hi, ae_rng *r)
-{
-    for (size_t i = 0; i < n; i++) x[i] = (float)(lo + (hi - lo) * ae_rng_uniform(r));
-}
-
-static void check_grad(double num, double ana, double atol, double rtol, const char *what, size_t i)
-{
-    if (!(fabs(num - ana) <= atol + rtol * fabs(ana)))
-        fail_msg("%s[%zu]: numeric %.8g vs analytic %.8g", what, i, num, ana);
-}
 
 /* ---- direct convolution, from the definitions ---- */
 
@@ -222,132 +210,6 @@ static void test_conv_forward_vs_naive(void **state)
         {.C = 1, .H = 5, .W = 4, .F = 3, .K = 4, .S = 3, .pk = EXPLICIT, .p = 2, .op = 2, .B = 2},
     };
     for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) check_convt_forward(&ts[i], &rng);
-}
-
-/* ---- finite differences ---- */
-
-/* L = sum r * layer(x), in double. */
-static double objective(layer_fixture *f, const float *x, const float *r, int B, float *y)
-{
-    f->l.ops->forward(&f->l, x, y, B);
-    double L = 0;
-    for (size_t i = 0; i < (size_t)B * fixture_out_size(f); i++) L += (double)r[i] * y[i];
-    return L;
-}
-
-/* Checks kernel, bias and input gradients of item over input shape `in`
- * against central differences; x may be preset (pool: well-separated values). */
-static void fd_check(const char *item, ae_shape in, int B, ae_rng *rng, const float *preset_x)
-{
-    layer_fixture f;
-    fixture_make(&f, item, in, B);
-    const size_t nin = (size_t)B * fixture_in_size(&f), nout = (size_t)B * fixture_out_size(&f);
-    float *x = malloc(nin * sizeof *x), *r = malloc(nout * sizeof *r), *y = malloc(nout * sizeof *y);
-    float *dy = malloc(nout * sizeof *dy), *dx = malloc(nin * sizeof *dx);
-    if (preset_x)
-        memcpy(x, preset_x, nin * sizeof *x);
-    else
-        fill_uniform(x, nin, -1, 1, rng);
-    fill_uniform(f.params, f.l.n_params, -0.5, 0.5, rng);
-    fill_uniform(r, nout, -1, 1, rng);
-    objective(&f, x, r, B, y);
-    memcpy(dy, r, nout * sizeof *dy);
-    f.l.ops->backward(&f.l, x, y, dy, dx, B, 0);
-    const float h = 1e-2f;
-    char what[160];
-    for (size_t p = 0; p < f.l.n_params; p++) {
-        float keep = f.params[p];
-        f.params[p] = keep + h;
-        double lp = objective(&f, x, r, B, y);
-        f.params[p] = keep - h;
-        double lm = objective(&f, x, r, B, y);
-        f.params[p] = keep;
-        snprintf(what, sizeof what, "%s: parameter", item);
-        check_grad((lp - lm) / (2.0 * h), f.grads[p], 3e-4, 2e-3, what, p);
-    }
-    for (size_t i = 0; i < nin; i++) {
-        float keep = x[i];
-        x[i] = keep + h;
-        double lp = objective(&f, x, r, B, y);
-        x[i] = keep - h;
-        double lm = objective(&f, x, r, B, y);
-        x[i] = keep;
-        snprintf(what, sizeof what, "%s: input", item);
-        check_grad((lp - lm) / (2.0 * h), dx[i], 3e-4, 2e-3, what, i);
-    }
-    if (f.l.n_params) { /* AE_BWD_ACCUMULATE adds a second identical pass */
-        float *g1 = malloc(f.l.n_params * sizeof *g1);
-        memcpy(g1, f.grads, f.l.n_params * sizeof *g1);
-        objective(&f, x, r, B, y);
-        memcpy(dy, r, nout * sizeof *dy);
-        f.l.ops->backward(&f.l, x, y, dy, NULL, B, AE_BWD_ACCUMULATE);
-        for (size_t p = 0; p < f.l.n_params; p++) assert_close(f.grads[p], 2.0 * g1[p], 1e-5 * (1 + fabs(g1[p])));
-        free(g1);
-    }
-    free(x);
-    free(r);
-    free(y);
-    free(dy);
-    free(dx);
-    fixture_free(&f);
-}
-
-static void test_conv2d_gradients(void **state)
-{
-    (void)state;
-    ae_rng rng;
-    ae_rng_seed(&rng, 41);
-    fd_check("conv2d 4 3 s1 same tanh", shape3(3, 5, 7), 2, &rng, NULL); /* patches first */
-    fd_check("conv2d 2 3 s2 valid sigmoid", shape3(5, 7, 6), 2, &rng, NULL);
-    fd_check("conv2d 3 3 s2 same linear", shape3(2, 6, 5), 2, &rng, NULL); /* odd pad at the bottom */
-    fd_check("conv2d 1 3 s1 same tanh", shape3(3, 5, 4), 2, &rng, NULL);   /* products first */
-    fd_check("conv2d 2 3 s1 p1 linear", shape3(4, 5, 6), 1, &rng, NULL);   /* products first, PyTorch pad */
-    fd_check("conv2d 1 3 s2 same linear", shape3(8, 5, 5), 2, &rng, NULL); /* products first, stride 2 */
-    fd_check("conv2d 2 2 s3 p1 tanh", shape3(2, 7, 8), 2, &rng, NULL);
-}
-
-static void test_conv2d_transpose_gradients(void **state)
-{
-    (void)state;
-    ae_rng rng;
-    ae_rng_seed(&rng, 43);
-    fd_check("conv2d_transpose 3 3 s2 same tanh", shape3(2, 3, 4), 2, &rng, NULL);
-    fd_check("conv2d_transpose 2 3 s1 valid linear", shape3(3, 4, 3), 2, &rng, NULL);
-    fd_check("conv2d_transpose 2 3 s2 p1 op1 sigmoid", shape3(2, 3, 3), 2, &rng, NULL);
-    fd_check("conv2d_transpose 2 2 s3 valid linear", shape3(1, 2, 3), 2, &rng, NULL); /* gaps */
-    fd_check("conv2d_transpose 3 4 s3 p2 op2 tanh", shape3(2, 3, 2), 1, &rng, NULL);
-}
-
-/* Distinct values 0.1 apart, shuffled: no two inputs of a window within 2h of each other. */
-static float *separated(size_t n, ae_rng *rng)
-{
-    float *x = malloc(n * sizeof *x);
-    size_t *idx = malloc(n * sizeof *idx);
-    for (size_t i = 0; i < n; i++) idx[i] = i;
-    ae_rng_shuffle(rng, idx, n);
-    for (size_t i = 0; i < n; i++) x[i] = 0.1f * (float)idx[i] - 0.05f * (float)n;
-    free(idx);
-    return x;
-}
-
-static void test_pool_upsample_reshape_gradients(void **state)
-{
-    (void)state;
-    ae_rng rng;
-    ae_rng_seed(&rng, 47);
-    float *x = separated(2 * 2 * 5 * 5, &rng);
-    fd_check("maxpool2d 2", shape3(2, 5, 5), 2, &rng, x);
-    free(x);
-    x = separated(2 * 2 * 5 * 6, &rng);
-    fd_check("maxpool2d 3 s2 same", shape3(2, 5, 6), 2, &rng, x);
-    free(x);
-    x = separated(2 * 1 * 4 * 5, &rng);
-    fd_check("maxpool2d 3 s1 p1", shape3(1, 4, 5), 2, &rng, x);
-    free(x);
-    fd_check("upsample2d 2", shape3(2, 3, 4), 2, &rng, NULL);
-    fd_check("upsample2d 3", shape3(1, 2, 3), 2, &rng, NULL);
-    fd_check("flatten", shape3(2, 3, 4), 2, &rng, NULL);
-    fd_check("reshape 3 2 4", (ae_shape){.rank = 1, .dim = {24}}, 2, &rng, NULL);
 }
 
 /* ---- a batch in chunks, on several threads, equals its samples one at a time ---- */
@@ -602,71 +464,10 @@ static void test_gemm_split(void **state)
     }
 }
 
-/* ---- a whole model with every image layer, end to end ---- */
-
-static double model_objective(ae_model *m, const float *x, const float *t, int B)
-{
-    const float *y = ae_model_forward(m, x, B, 0, m->n_layers);
-    size_t n = (size_t)B * m->input_dim;
-    return ae_loss_eval(AE_LOSS_MSE, y, t, n, NULL, 0, false) / (double)n;
-}
-
-static void test_model_end_to_end(void **state)
-{
-    (void)state;
-    enum { B = 3, D = 36 };
-    /* the pool sees the input itself, whose values are farther apart than 2h: its winners stay put */
-    const char *enc =
-        "input 1 6 6, maxpool2d 2 s1 same, conv2d 3 3 s2 same tanh, conv2d 2 3 s1 p1 tanh, flatten, dense 4 tanh";
-    const char *dec = "dense 18 tanh, reshape 2 3 3, upsample2d 2, conv2d_transpose 2 3 s1 same tanh, "
-                      "conv2d 1 3 same sigmoid";
-    ae_model *m;
-    ae_error err;
-    ae_model_init_opts io = ae_model_init_defaults();
-    io.seed = 3;
-    io.max_batch = 4;
-    if (ae_model_new(enc, dec, D, &io, &m, &err) != AE_OK) fail_msg("%s", err.msg);
-    ae_rng rng;
-    ae_rng_seed(&rng, 61);
-    float x[B * D], t[B * D], dx[B * D];
-    float *sep = separated(B * D, &rng); /* 0.1 apart */
-    for (int i = 0; i < B * D; i++) x[i] = 0.5f + 0.3f * sep[i];
-    free(sep);
-    fill_uniform(t, B * D, 0, 1, &rng);
-    fill_uniform(m->params, m->n_params, -0.4, 0.4, &rng);
-    const float *y = ae_model_forward(m, x, B, 0, m->n_layers);
-    float *dy = m->gbuf[0];
-    ae_loss_eval(AE_LOSS_MSE, y, t, (size_t)B * D, dy, 1.0f / (B * D), false);
-    ae_model_backward(m, x, dy, B, 0, m->n_layers, dx, 0);
-    const float h = 1e-2f;
-    for (size_t p = 0; p < m->n_params; p++) {
-        float keep = m->params[p];
-        m->params[p] = keep + h;
-        double lp = model_objective(m, x, t, B);
-        m->params[p] = keep - h;
-        double lm = model_objective(m, x, t, B);
-        m->params[p] = keep;
-        check_grad((lp - lm) / (2.0 * h), m->grads[p], 2e-5, 1e-2, "model parameter", p);
-    }
-    for (size_t i = 0; i < (size_t)B * D; i++) {
-        float keep = x[i];
-        x[i] = keep + h;
-        double lp = model_objective(m, x, t, B);
-        x[i] = keep - h;
-        double lm = model_objective(m, x, t, B);
-        x[i] = keep;
-        check_grad((lp - lm) / (2.0 * h), dx[i], 2e-5, 1e-2, "model input", i);
-    }
-    ae_model_free(m);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conv_forward_vs_naive),
-        cmocka_unit_test(test_conv2d_gradients),
-        cmocka_unit_test(test_conv2d_transpose_gradients),
-        cmocka_unit_test(test_pool_upsample_reshape_gradients),
         cmocka_unit_test(test_chunked_batches),
         cmocka_unit_test(test_worker_pool),
         cmocka_unit_test(test_maxpool_routing),
@@ -674,7 +475,6 @@ int main(void)
         cmocka_unit_test(test_upsample_by_hand),
         cmocka_unit_test(test_reshape_flatten_by_hand),
         cmocka_unit_test(test_gemm_split),
-        cmocka_unit_test(test_model_end_to_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

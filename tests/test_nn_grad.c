@@ -1,30 +1,16 @@
-/* Finite-difference checks of every backward pass in src/nn: activations,
- * the dense layer (weights, bias, input) under each activation, the MSE and
- * BCE losses, and whole small models end to end. Central differences
- * (f(x+h) - f(x-h)) / 2h against the analytic gradient; the scalar being
- * differentiated is summed in double so the float32 forward pass is the only
- * rounding. */
+/* The kernels under the layers: the fast elementary functions against libm,
+ * finite-difference checks of the activations (with their fused bias
+ * gradient) and of the MSE and BCE losses (and BCE's fused sigmoid
+ * gradient), and the losses' values by hand. Every layer kind and whole
+ * models are checked by the one harness in test_nn_layers.c. */
 #include "test_util.h"
 
 #include "aeclust/nn.h"
 #include "aeclust/rng.h"
 #include "nn/activation.h"
 #include "nn/fastmath.h"
-#include "nn/layer.h"
 #include "nn/loss.h"
-#include "nn/model.h"
-
-static void fill_uniform(float *x, size_t n, double lo, double hi, ae_rng *r)
-{
-    for (size_t i = 0; i < n; i++) x[i] = (float)(lo + (hi - lo) * ae_rng_uniform(r));
-}
-
-/* |num - ana| <= atol + rtol * |ana|, naming what and where. */
-static void check_grad(double num, double ana, double atol, double rtol, const char *what, size_t i)
-{
-    if (!(fabs(num - ana) <= atol + rtol * fabs(ana)))
-        fail_msg("%s[%zu]: numeric %.8g vs analytic %.8g", what, i, num, ana);
-}
+#include "nn_fd.h"
 
 /* ---- fast elementary functions against libm ---- */
 
@@ -130,102 +116,6 @@ static void test_activation_gradients(void **state)
     }
 }
 
-/* ---- dense layer ---- */
-
-typedef struct {
-    ae_layer l;
-    float *params, *grads;
-} dense_fixture;
-
-static void dense_make(dense_fixture *f, int in, int units, ae_act act, float alpha, ae_rng *rng)
-{
-    memset(f, 0, sizeof *f);
-    f->l.ops = &ae_dense_ops;
-    f->l.cfg.dense.units = units;
-    f->l.act = act;
-    f->l.act_alpha = alpha;
-    f->l.in = (ae_shape){.rank = 1, .dim = {in}};
-    char msg[AE_LAYER_MSG_MAX];
-    assert_int_equal(f->l.ops->infer(&f->l, msg, sizeof msg), 0);
-    assert_int_equal(f->l.n_params, (size_t)in * units + units);
-    f->params = calloc(f->l.n_params, sizeof(float));
-    f->grads = calloc(f->l.n_params, sizeof(float));
-    f->l.params = f->params;
-    f->l.grads = f->grads;
-    fill_uniform(f->params, f->l.n_params, -0.6, 0.6, rng); /* nonzero biases too */
-}
-
-static double dense_objective(dense_fixture *f, const float *x, const float *r, int B, float *y)
-{
-    f->l.ops->forward(&f->l, x, y, B);
-    double L = 0;
-    for (size_t i = 0; i < (size_t)B * f->l.cfg.dense.units; i++) L += (double)r[i] * y[i];
-    return L;
-}
-
-static void test_dense_gradients(void **state)
-{
-    (void)state;
-    enum { B = 3, IN = 7, UNITS = 5 };
-    ae_rng rng;
-    ae_rng_seed(&rng, 5);
-    for (size_t a = 0; a < N_ACTS; a++) {
-        dense_fixture f;
-        dense_make(&f, IN, UNITS, acts[a].act, acts[a].alpha, &rng);
-        float x[B * IN], r[B * UNITS], y[B * UNITS], dy[B * UNITS], dx[B * IN];
-        /* draw inputs until every pre-activation is clear of relu's kink by
-         * more than any step below can move it */
-        for (int tries = 0;; tries++) {
-            assert_true(tries < 1000);
-            fill_uniform(x, B * IN, -1, 1, &rng);
-            ae_act keep = f.l.act;
-            f.l.act = AE_ACT_LINEAR;
-            f.l.ops->forward(&f.l, x, y, B);
-            f.l.act = keep;
-            int ok = 1;
-            for (int i = 0; i < B * UNITS; i++) ok &= fabsf(y[i]) > 0.1f;
-            if (ok) break;
-        }
-        fill_uniform(r, B * UNITS, -1, 1, &rng);
-        dense_objective(&f, x, r, B, y);
-        memcpy(dy, r, sizeof dy);
-        f.l.ops->backward(&f.l, x, y, dy, dx, B, 0);
-
-        const float h = 1e-2f;
-        char what[64];
-        for (size_t p = 0; p < f.l.n_params; p++) {
-            float keep = f.params[p];
-            f.params[p] = keep + h;
-            double lp = dense_objective(&f, x, r, B, y);
-            f.params[p] = keep - h;
-            double lm = dense_objective(&f, x, r, B, y);
-            f.params[p] = keep;
-            snprintf(what, sizeof what, "dense %s %s", acts[a].name, p < IN * UNITS ? "kernel" : "bias");
-            check_grad((lp - lm) / (2.0 * h), f.grads[p], 3e-4, 2e-3, what, p);
-        }
-        for (size_t i = 0; i < B * IN; i++) {
-            float keep = x[i];
-            x[i] = keep + h;
-            double lp = dense_objective(&f, x, r, B, y);
-            x[i] = keep - h;
-            double lm = dense_objective(&f, x, r, B, y);
-            x[i] = keep;
-            snprintf(what, sizeof what, "dense %s input", acts[a].name);
-            check_grad((lp - lm) / (2.0 * h), dx[i], 3e-4, 2e-3, what, i);
-        }
-        /* AE_BWD_ACCUMULATE doubles the gradients on a second identical pass */
-        float *g1 = malloc(f.l.n_params * sizeof(float));
-        memcpy(g1, f.grads, f.l.n_params * sizeof(float));
-        dense_objective(&f, x, r, B, y);
-        memcpy(dy, r, sizeof dy);
-        f.l.ops->backward(&f.l, x, y, dy, NULL, B, AE_BWD_ACCUMULATE);
-        for (size_t p = 0; p < f.l.n_params; p++) assert_close(f.grads[p], 2.0 * g1[p], 1e-5);
-        free(g1);
-        free(f.params);
-        free(f.grads);
-    }
-}
-
 /* ---- losses ---- */
 
 static void test_loss_gradients(void **state)
@@ -293,85 +183,13 @@ static void test_bce_sigmoid_fused(void **state)
     }
 }
 
-/* ---- whole models ---- */
-
-static double model_objective(ae_model *m, const float *x, const float *t, int B, ae_loss_kind loss)
-{
-    const float *y = ae_model_forward(m, x, B, 0, m->n_layers);
-    size_t n = (size_t)B * m->input_dim;
-    return ae_loss_eval(loss, y, t, n, NULL, 0, false) / (double)n;
-}
-
-static void check_model(const char *enc, const char *dec, ae_loss_kind loss, uint64_t seed)
-{
-    enum { B = 4, D = 6 };
-    ae_model *m;
-    ae_error err;
-    ae_model_init_opts io = ae_model_init_defaults();
-    io.seed = seed;
-    io.max_batch = 8;
-    assert_int_equal(ae_model_new(enc, dec, D, &io, &m, &err), AE_OK);
-    ae_rng rng;
-    ae_rng_seed(&rng, seed + 1);
-    for (int i = 0; i < m->n_layers; i++) { /* nonzero biases */
-        ae_tensor_view tv[AE_LAYER_MAX_TENSORS];
-        int k = m->layers[i].ops->tensors(&m->layers[i], tv);
-        fill_uniform(tv[k - 1].data, (size_t)tv[k - 1].dim[0], -0.3, 0.3, &rng);
-    }
-    float x[B * D], t[B * D], dx[B * D];
-    fill_uniform(x, B * D, 0, 1, &rng);
-    fill_uniform(t, B * D, 0, 1, &rng);
-    const size_t n = (size_t)B * D;
-    const float *y = ae_model_forward(m, x, B, 0, m->n_layers);
-    float *dy = m->gbuf[0];
-    bool preact = loss == AE_LOSS_BCE;
-    ae_loss_eval(loss, y, t, n, dy, 1.0f / (float)n, preact);
-    ae_model_backward(m, x, dy, B, 0, m->n_layers, dx, preact ? AE_BWD_PREACT : 0);
-
-    const float h = 1e-2f;
-    for (size_t p = 0; p < m->n_params; p++) {
-        float keep = m->params[p];
-        m->params[p] = keep + h;
-        double lp = model_objective(m, x, t, B, loss);
-        m->params[p] = keep - h;
-        double lm = model_objective(m, x, t, B, loss);
-        m->params[p] = keep;
-        check_grad((lp - lm) / (2.0 * h), m->grads[p], 2e-5, 1e-2, "model param", p);
-    }
-    for (size_t i = 0; i < n; i++) {
-        float keep = x[i];
-        x[i] = keep + h;
-        double lp = model_objective(m, x, t, B, loss);
-        x[i] = keep - h;
-        double lm = model_objective(m, x, t, B, loss);
-        x[i] = keep;
-        check_grad((lp - lm) / (2.0 * h), dx[i], 2e-5, 1e-2, "model input", i);
-    }
-    ae_model_free(m);
-}
-
-/* Smooth activations only: a relu kink inside a step would spoil the
- * difference quotient (the dense test covers relu with inputs kept clear). */
-static void test_model_end_to_end_mse(void **state)
-{
-    (void)state;
-    check_model("dense 5 tanh, dense 3 linear", "dense 5 sigmoid, dense 6 sigmoid", AE_LOSS_MSE, 21);
-    check_model("dense 8 sigmoid, dense 4 tanh, dense 2", "dense 4 tanh, dense 6 linear", AE_LOSS_MSE, 22);
-}
-
-static void test_model_end_to_end_bce(void **state)
-{
-    (void)state;
-    check_model("dense 5 tanh, dense 3 sigmoid", "dense 5 tanh, dense 6 sigmoid", AE_LOSS_BCE, 23);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fastmath_accuracy),   cmocka_unit_test(test_activation_gradients),
-        cmocka_unit_test(test_dense_gradients),     cmocka_unit_test(test_loss_gradients),
-        cmocka_unit_test(test_bce_sigmoid_fused),   cmocka_unit_test(test_model_end_to_end_mse),
-        cmocka_unit_test(test_model_end_to_end_bce),
+        cmocka_unit_test(test_fastmath_accuracy),
+        cmocka_unit_test(test_activation_gradients),
+        cmocka_unit_test(test_loss_gradients),
+        cmocka_unit_test(test_bce_sigmoid_fused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 
 #include "aeclust/nn.h"
 #include "aeclust/rng.h"
+#include "nn/model.h"
 
 static const char *ENC = "dense 16 relu, dense 3 linear";
 static const char *DEC = "dense 16 leaky_relu:0.1, dense 8 sigmoid";
@@ -225,12 +226,80 @@ static void test_paths(void **state)
     test_rmdir(dir);
 }
 
+/* A model with batchnorm (1-D and 2-D) and dropout trains a few steps,
+ * which moves the running statistics off their initial 0 and 1; saved and
+ * loaded, it has the same statistics and encodes and reconstructs to the
+ * same bytes (evaluation mode: the running statistics, nothing dropped), and
+ * the file names the state tensors after each layer's parameters. */
+static void test_running_stats_round_trip(void **state)
+{
+    (void)state;
+    char dir[64], path[128];
+    test_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/bn.aenn", dir);
+    ae_model *m;
+    ae_error err;
+    ae_model_init_opts o = ae_model_init_defaults();
+    o.seed = 5;
+    const char *enc = "input 1 4 4, conv2d 3 3 same, batchnorm relu, flatten, dropout 0.3, dense 6, batchnorm momentum=0.2";
+    const char *dec = "dense 8 relu, batchnorm, dense 16 sigmoid";
+    if (ae_model_new(enc, dec, 16, &o, &m, &err) != AE_OK) fail_msg("%s", err.msg);
+    ae_matrix x = {0};
+    random_rows(&x, 40, 16, 3);
+    ae_train_opts t = ae_train_defaults();
+    t.epochs = 2;
+    t.batch_size = 16; /* 40 = 16 + 16 + 8 */
+    t.optim.lr = 1e-2;
+    assert_int_equal(ae_train(m, &x, NULL, &t, NULL, &err), AE_OK);
+    assert_int_equal(ae_model_save(m, path, &err), AE_OK);
+    ae_model *back;
+    assert_int_equal(ae_model_load(path, &back, &err), AE_OK);
+    assert_string_equal(ae_model_encoder_spec(back), ae_model_encoder_spec(m));
+
+    ae_matrix c1 = {0}, c2 = {0}, r1 = {0}, r2 = {0};
+    assert_int_equal(ae_model_encode(m, &x, &c1, &err), AE_OK);
+    assert_int_equal(ae_model_encode(back, &x, &c2, &err), AE_OK);
+    assert_memory_equal(c1.data, c2.data, c1.rows * c1.cols * sizeof(float));
+    assert_int_equal(ae_model_reconstruct(m, &x, &r1, &err), AE_OK);
+    assert_int_equal(ae_model_reconstruct(back, &x, &r2, &err), AE_OK);
+    assert_memory_equal(r1.data, r2.data, r1.rows * r1.cols * sizeof(float));
+    /* the running statistics moved off their initial values, and the loaded model has them */
+    assert_int_equal(m->n_state, 2 * 3 + 2 * 6 + 2 * 8);
+    assert_memory_equal(back->state, m->state, m->n_state * sizeof(float));
+    int moved = 0;
+    for (size_t i = 0; i < m->n_state; i++) moved += m->state[i] != 0.0f && m->state[i] != 1.0f;
+    assert_int_equal(moved, (int)m->n_state);
+    size_t n;
+    unsigned char *bytes = read_file(path, &n);
+    assert_non_null(find_bytes(bytes, n, "encoder.1.gamma"));
+    assert_non_null(find_bytes(bytes, n, "encoder.1.running_mean"));
+    assert_non_null(find_bytes(bytes, n, "encoder.5.running_var"));
+    assert_non_null(find_bytes(bytes, n, "decoder.1.running_var"));
+    assert_true(find_bytes(bytes, n, "encoder.1.beta") < find_bytes(bytes, n, "encoder.1.running_mean"));
+    assert_true(find_bytes(bytes, n, "encoder.1.running_var") < find_bytes(bytes, n, "encoder.4.kernel"));
+    /* encoding twice gives the same bytes: evaluation mode leaves the statistics alone */
+    ae_matrix c4 = {0};
+    assert_int_equal(ae_model_encode(back, &x, &c4, &err), AE_OK);
+    assert_memory_equal(c2.data, c4.data, c2.rows * c2.cols * sizeof(float));
+    free(bytes);
+    ae_matrix_free(&x);
+    ae_matrix_free(&c1);
+    ae_matrix_free(&c2);
+    ae_matrix_free(&c4);
+    ae_matrix_free(&r1);
+    ae_matrix_free(&r2);
+    ae_model_free(m);
+    ae_model_free(back);
+    test_rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_bit_exact),
         cmocka_unit_test(test_damaged_files),
         cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_running_stats_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

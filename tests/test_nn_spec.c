@@ -32,7 +32,7 @@ static void test_spec_errors(void **state)
     expect_error("dense 128 relu, dense 32,", dec, 784, "encoder layer 3: empty");
     expect_error("dens 128", dec, 784,
                  "encoder layer 1: unknown layer type 'dens' (known: dense, conv2d, conv2d_transpose, maxpool2d, "
-                 "upsample2d, flatten, reshape, input, gaussian)");
+                 "upsample2d, flatten, reshape, input, gaussian, batchnorm, dropout)");
     expect_error("dense", dec, 784, "encoder layer 1: dense needs a width");
     expect_error("dense abc relu", dec, 784, "encoder layer 1: dense width 'abc' is not a number");
     expect_error("dense 12x relu", dec, 784, "dense width '12x' is not a number");
@@ -176,6 +176,96 @@ static void test_summary_counts(void **state)
     ae_model_free(m);
 }
 
+/* batchnorm's and dropout's options, refusals and canonical text. */
+static void test_batchnorm_dropout_specs(void **state)
+{
+    (void)state;
+    const char *dec = "dense 8 sigmoid";
+    expect_error("dense 4, batchnorm momentum=2", dec, 8, "encoder layer 2: batchnorm momentum must be in [0, 1], got 2");
+    expect_error("dense 4, batchnorm momentum=-0.1", dec, 8, "batchnorm momentum must be in [0, 1], got -0.1");
+    expect_error("dense 4, batchnorm eps=0", dec, 8, "batchnorm eps must be in (0, 1], got 0");
+    expect_error("dense 4, batchnorm eps=x", dec, 8, "batchnorm eps 'x' is not a number");
+    expect_error("dense 4, batchnorm eps=nan", dec, 8, "batchnorm eps 'nan' is not a number");
+    expect_error("dense 4, batchnorm momentum=", dec, 8, "batchnorm momentum '' is not a number");
+    expect_error("dense 4, batchnorm momentum=0.1 momentum=0.2", dec, 8, "momentum given twice (at 'momentum=0.2')");
+    expect_error("dense 4, batchnorm eps=1e-3 eps=1e-3", dec, 8, "eps given twice");
+    expect_error("dense 4, batchnorm gamma=1", dec, 8, "unknown batchnorm option 'gamma=1' (known: momentum=M, eps=E)");
+    expect_error("dense 4, batchnorm relu tanh", dec, 8, "unexpected 'tanh': the activation is already given");
+    expect_error("dense 4, batchnorm rellu", dec, 8, "encoder layer 2: unknown activation 'rellu'");
+    expect_error("dense 4, dropout", dec, 8, "encoder layer 2: dropout needs a drop probability P in [0, 1)");
+    expect_error("dense 4, dropout 1", dec, 8, "dropout probability must be in [0, 1), got 1");
+    expect_error("dense 4, dropout -0.5", dec, 8, "dropout probability must be in [0, 1), got -0.5");
+    expect_error("dense 4, dropout half", dec, 8, "dropout probability 'half' is not a number");
+    expect_error("dense 4, dropout 0.5 0.2", dec, 8, "dropout takes one argument, the drop probability; unexpected '0.2'");
+
+    ae_model *m, *m2;
+    ae_error err;
+    assert_int_equal(ae_model_new("input 2 2 2, batchnorm, flatten, dense 4, batchnorm eps=1e-3 relu momentum=0.01, "
+                                  "dropout 0.20",
+                                  "dropout 0, dense 8, batchnorm momentum=1 eps=1 leaky_relu:0.1", 8, NULL, &m, &err),
+                     AE_OK);
+    const char *want_enc = "input 2 2 2, batchnorm momentum=0.1 eps=1e-05 linear, flatten, dense 4 linear, "
+                           "batchnorm momentum=0.01 eps=0.001 relu, dropout 0.2";
+    const char *want_dec = "dropout 0, dense 8 linear, batchnorm momentum=1 eps=1 leaky_relu:0.1";
+    assert_string_equal(ae_model_encoder_spec(m), want_enc);
+    assert_string_equal(ae_model_decoder_spec(m), want_dec);
+    assert_int_equal(ae_model_new(want_enc, want_dec, 8, NULL, &m2, &err), AE_OK);
+    assert_string_equal(ae_model_encoder_spec(m2), want_enc);
+    assert_string_equal(ae_model_decoder_spec(m2), want_dec);
+    /* trainable parameters: gamma and beta per channel / feature */
+    size_t n_enc, n_dec;
+    assert_int_equal(ae_model_param_count(m, &n_enc, &n_dec), 2 * 2 + 36 + 2 * 4 + 40 + 2 * 8);
+    assert_int_equal(n_enc, 2 * 2 + 36 + 2 * 4);
+    assert_int_equal(n_dec, 40 + 2 * 8);
+    ae_matrix x = {0}, y = {0}, y2 = {0};
+    assert_int_equal(ae_matrix_alloc(&x, 5, 8, &err), AE_OK);
+    for (size_t i = 0; i < 40; i++) x.data[i] = (float)((i * 37) % 101) / 101.0f;
+    assert_int_equal(ae_model_reconstruct(m, &x, &y, &err), AE_OK);
+    assert_int_equal(ae_model_reconstruct(m2, &x, &y2, &err), AE_OK);
+    assert_memory_equal(y.data, y2.data, 40 * sizeof(float));
+    ae_matrix_free(&x);
+    ae_matrix_free(&y);
+    ae_matrix_free(&y2);
+    ae_model_free(m);
+    ae_model_free(m2);
+}
+
+/* Keras' summary of batchnorm and dropout: BatchNormalization counts 4
+ * values per feature or channel (gamma, beta, the moving mean and variance),
+ * 2 of them trainable; the totals include the running statistics and split
+ * into trainable and non-trainable. Dense(64) on 784 inputs 50,240 + BN(64)
+ * 256 + Dense(32) 2,080 = 52,576, of which 128 are non-trainable; a conv's
+ * BN(16) counts 64. A model without state prints its totals alone (the
+ * seed-report tables above and test_nn_conv_spec.c). */
+static void test_summary_state(void **state)
+{
+    (void)state;
+    char *s = summary_of("dense 64, batchnorm relu, dropout 0.2, dense 32", "dense 784 sigmoid", 784);
+    expect_in(s, " dense (Dense)                            (None, 64)                50,240\n");
+    expect_in(s, " batch_normalization (BatchNormalization) (None, 64)                256\n");
+    expect_in(s, " dropout (Dropout)                        (None, 64)                0\n");
+    expect_in(s, "Total params: 52,576 (205.38 KB)\nTrainable params: 52,448 (204.88 KB)\n"
+                 "Non-trainable params: 128 (512.00 B)\n");
+    /* the decoder has no state, but the model does: Keras prints the split for every table */
+    expect_in(s, "Total params: 25,872 (101.06 KB)\nTrainable params: 25,872 (101.06 KB)\n"
+                 "Non-trainable params: 0 (0.00 B)\n");
+    expect_in(s, "Total params (encoder + decoder): 78,448 (306.44 KB)\n"
+                 "Trainable params (encoder + decoder): 78,320 (305.94 KB)\n"
+                 "Non-trainable params (encoder + decoder): 128 (512.00 B)\n");
+    free(s);
+    s = summary_of("input 1 28 28, conv2d 16 3 s2 same, batchnorm relu, conv2d 8 3 s2 same, batchnorm relu",
+                   "flatten, dense 784 sigmoid", 784);
+    expect_in(s, " batch_normalization (BatchNormalization)   (None, 14, 14, 16)        64\n");
+    expect_in(s, " batch_normalization_1 (BatchNormalization) (None, 7, 7, 8)           32\n");
+    expect_in(s, "Total params: 1,416 (5.53 KB)\nTrainable params: 1,368 (5.34 KB)\n"
+                 "Non-trainable params: 48 (192.00 B)\n");
+    free(s);
+    /* no state: no split */
+    s = summary_of("dense 64, dropout 0.5", "dense 784 sigmoid", 784);
+    assert_null(strstr(s, "Trainable"));
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +273,8 @@ int main(void)
         cmocka_unit_test(test_spec_canonical),
         cmocka_unit_test(test_init_kinds),
         cmocka_unit_test(test_summary_counts),
+        cmocka_unit_test(test_batchnorm_dropout_specs),
+        cmocka_unit_test(test_summary_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

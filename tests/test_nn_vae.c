@@ -1,14 +1,16 @@
 /* The variational autoencoder: the "gaussian" latent layer, the KL term
- * against values worked out by hand, finite-difference checks of the whole
- * VAE loss (reconstruction + beta KL) with the latent noise held fixed,
- * encoding to mu, sampling and the decoded latent grid, spec errors, and a
- * short training run. */
+ * against values worked out by hand, encoding to mu, sampling and the
+ * decoded latent grid, spec errors, and a short training run. The
+ * finite-difference checks of the gaussian layer (with and without sampling,
+ * with its KL term) and of the whole VAE loss (reconstruction + beta KL, the
+ * latent noise held fixed) are cases of test_nn_layers.c. */
 #include "test_util.h"
 
 #include "aeclust/nn.h"
 #include "aeclust/rng.h"
 #include "nn/layer.h"
 #include "nn/model.h"
+#include "nn_fd.h"
 
 #define ENC "dense 6 tanh, dense 4, gaussian 2"
 #define DEC "dense 5 tanh, dense 8 sigmoid"
@@ -22,74 +24,6 @@ static ae_model *small_vae(uint64_t seed)
     ae_error err = {0};
     if (ae_model_new(ENC, DEC, 8, &o, &m, &err)) fail_msg("%s", err.msg);
     return m;
-}
-
-static void fill_uniform(float *x, size_t n, double lo, double hi, ae_rng *r)
-{
-    for (size_t i = 0; i < n; i++) x[i] = (float)(lo + (hi - lo) * ae_rng_uniform(r));
-}
-
-/* The VAE loss of one batch with the latent noise drawn from a generator
- * seeded the same way every call (so eps is held fixed). */
-static double fixed_noise_loss(ae_model *m, const float *x, int B, ae_loss_kind loss, double beta, bool backward)
-{
-    ae_rng eps;
-    ae_rng_seed(&eps, 42);
-    ae_model_set_mode(m, true, &eps);
-    double v = ae_batch_loss(m, x, x, B, loss, beta, backward);
-    ae_model_set_mode(m, false, NULL);
-    return v;
-}
-
-static void check_whole_loss(ae_loss_kind loss, double beta)
-{
-    ae_model *m = small_vae(3);
-    const int B = 3;
-    float x[3 * 8];
-    ae_rng r;
-    ae_rng_seed(&r, 9);
-    fill_uniform(x, sizeof x / sizeof x[0], 0.05, 0.95, &r);
-    /* larger log-variances than the initial ones, so the noise term matters */
-    for (size_t i = 0; i < m->n_params; i++) m->params[i] *= 2.0f;
-    fixed_noise_loss(m, x, B, loss, beta, true);
-    float *ana = malloc(m->n_params * sizeof *ana);
-    memcpy(ana, m->grads, m->n_params * sizeof *ana);
-    const float h = 1e-2f;
-    double worst = 0;
-    for (size_t i = 0; i < m->n_params; i++) {
-        float keep = m->params[i];
-        m->params[i] = keep + h;
-        double up = fixed_noise_loss(m, x, B, loss, beta, false);
-        m->params[i] = keep - h;
-        double down = fixed_noise_loss(m, x, B, loss, beta, false);
-        m->params[i] = keep;
-        double num = (up - down) / (2.0 * h);
-        double bad = fabs(num - ana[i]) / (2e-3 + 2e-2 * fabs(ana[i]));
-        if (bad > worst) worst = bad;
-        if (bad > 1.0)
-            fail_msg("%s beta %g: parameter %zu: numeric %.7g vs analytic %.7g", loss == AE_LOSS_BCE ? "bce" : "mse",
-                     beta, i, num, (double)ana[i]);
-    }
-    free(ana);
-    ae_model_free(m);
-}
-
-static void test_grad_bce_beta1(void **state)
-{
-    (void)state;
-    check_whole_loss(AE_LOSS_BCE, 1.0);
-}
-
-static void test_grad_mse_beta_half(void **state)
-{
-    (void)state;
-    check_whole_loss(AE_LOSS_MSE, 0.5);
-}
-
-static void test_grad_kl_only(void **state)
-{
-    (void)state;
-    check_whole_loss(AE_LOSS_MSE, 50.0); /* the KL term dominates */
 }
 
 /* The gaussian layer alone: KL by hand, z = mu without sampling, and the
@@ -267,9 +201,6 @@ static void test_train_save_load(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_grad_bce_beta1),
-        cmocka_unit_test(test_grad_mse_beta_half),
-        cmocka_unit_test(test_grad_kl_only),
         cmocka_unit_test(test_kl_and_sampling_by_hand),
         cmocka_unit_test(test_encode_is_mean),
         cmocka_unit_test(test_sample_and_grid),

@@ -10,6 +10,8 @@
  *     flatten                                        (C, H, W) -> C*H*W
  *     reshape C H W  (or reshape N)                  Keras' Reshape((7, 7, 1)) is "reshape 1 7 7"
  *     gaussian L                                     a VAE's latent, see below
+ *     batchnorm [momentum=M] [eps=E] [ACTIVATION]    batch normalisation, see below
+ *     dropout P                                      inverted dropout, P in [0, 1)
  * with ACTIVATION one of linear (the default, as Keras), relu,
  * leaky_relu[:SLOPE] (slope 0.2 unless given), sigmoid, tanh, and OPTIONS in
  * any order: sS (stride S, 1 unless given), valid (no padding, the default),
@@ -17,6 +19,21 @@
  * conv2d_transpose out = in * S), pP (PyTorch's padding=P) and, for
  * conv2d_transpose after pP, opQ (PyTorch's output_padding=Q, out =
  * (in-1) S - 2P + K + Q). Kernels and windows are square.
+ *
+ * "batchnorm" normalises each feature of a flat input (PyTorch's BatchNorm1d)
+ * or each channel of an image over the batch and H x W (BatchNorm2d), then
+ * scales by gamma and shifts by beta (trained; initially 1 and 0) and applies
+ * its activation. Training uses the batch's mean and (biased) variance and
+ * updates running statistics (saved in model files, not trained): running =
+ * (1 - M) running + M batch, the variance's batch value unbiased, as
+ * PyTorch; everywhere else (encode, reconstruct, validation) the running
+ * statistics are used. The defaults are PyTorch's, M = 0.1 and E = 1e-5. For
+ * Keras' BatchNormalization() write "batchnorm momentum=0.01 eps=1e-3"
+ * (Keras' momentum 0.99 weighs the old running value, PyTorch's M the new
+ * batch one; Keras also updates its moving variance with the biased batch
+ * variance, a factor n/(n-1) that is negligible for batches of any size).
+ * "dropout P" zeroes each value with probability P while training and scales
+ * the kept ones by 1/(1-P); elsewhere it passes its input through.
  *
  * Image layers work on (C, H, W) samples (NCHW). The rows are flat, so an
  * encoder that starts with an image layer first declares their shape:
@@ -94,7 +111,8 @@ int ae_model_input_dim(const ae_model *m);
 /* Whether m is a VAE (its encoder ends with a "gaussian" latent). */
 bool ae_model_is_variational(const ae_model *m);
 int ae_model_code_dim(const ae_model *m);
-/* Parameter counts: the total, and per part when the pointers are non-NULL. */
+/* Trainable parameter counts: the total, and per part when the pointers are
+ * non-NULL (batchnorm's running statistics are not parameters). */
 size_t ae_model_param_count(const ae_model *m, size_t *encoder, size_t *decoder);
 /* Canonical spec texts ("dense 128 relu, dense 32 linear"), owned by m. */
 const char *ae_model_encoder_spec(const ae_model *m);
@@ -301,7 +319,11 @@ ae_status ae_model_load(const char *path, ae_model **out, ae_error *err);
 /* Keras-style summary: for the encoder and then the decoder a table of
  * "Layer (type)", "Output Shape" ("(None, 128)"; images in Keras' order,
  * "(None, 14, 14, 16)" for 16 channels of 14x14), "Param #", and its
- * "Total params: 3,184,010 (12.15 MB)"; then the total of both. */
+ * "Total params: 3,184,010 (12.15 MB)"; then the total of both. As Keras, a
+ * layer's "Param #" and the totals include non-trainable state (a batchnorm's
+ * running mean and variance: 4 values per channel in all, 2 of them
+ * trainable), and a model with such state also prints "Trainable params" and
+ * "Non-trainable params" after each total. */
 ae_status ae_model_summary_write(FILE *f, const ae_model *m, ae_error *err);
 
 #endif

@@ -14,6 +14,8 @@ typedef struct {
 
 void ae_rng_seed(ae_rng *r, uint64_t seed);
 uint64_t ae_rng_next(ae_rng *r);
+/* out[0..n) = the next n values of ae_rng_next, drawn faster (for masks). */
+void ae_rng_fill(ae_rng *r, uint64_t *out, size_t n);
 /* Uniform double in [0, 1). */
 double ae_rng_uniform(ae_rng *r);
 /* Uniform integer in [0, n); n > 0. */

@@ -6,8 +6,9 @@
  *
  * Every layer kind is an ae_layer_ops table (a small vtable) in a file of its
  * own (dense.c, conv2d.c, conv2d_transpose.c, maxpool2d.c, upsample2d.c,
- * reshape.c for flatten and reshape, gaussian.c for a VAE's latent), listed in spec.c; a new kind adds one
- * more. The model (model.c) owns the parameter, gradient and activation
+ * reshape.c for flatten and reshape, gaussian.c for a VAE's latent,
+ * batchnorm.c, dropout.c), listed in spec.c; a new kind adds one more (and a
+ * case in tests/test_nn_layers.c, whose gradient check fails without one). The model (model.c) owns the parameter, gradient and activation
  * buffers and hands each layer views. */
 #ifndef AE_NN_LAYER_H
 #define AE_NN_LAYER_H
@@ -43,6 +44,8 @@ typedef struct {
 } ae_tensor_view;
 
 #define AE_LAYER_MAX_TENSORS 4
+/* Alignment of every layer's l->cache, in bytes. */
+#define AE_CACHE_ALIGN 64
 /* Longest problem text a kind's parse/infer may write. */
 #define AE_LAYER_MSG_MAX 256
 
@@ -96,7 +99,8 @@ typedef struct {
     /* Optional (NULL: none): floats the layer keeps from a forward pass to the
      * backward pass that follows (a dropout mask, batch statistics) for
      * batches up to max_batch rows; the model gives each such layer its own
-     * l->cache. */
+     * l->cache, aligned to AE_CACHE_ALIGN bytes (so a layer may keep doubles
+     * at its start). Backward runs in the mode of the forward before it. */
     size_t (*cache)(const ae_layer *l, int max_batch);
 } ae_layer_ops;
 
@@ -151,6 +155,15 @@ struct ae_layer {
         struct {          /* reshape, input */
             ae_shape to;
         } reshape;
+        struct {            /* batchnorm (batchnorm.c) */
+            float momentum; /* running = (1 - momentum) running + momentum batch (PyTorch's) */
+            float eps;      /* added to the variance */
+            int channels;   /* set by infer: features of a flat input, channels of an image */
+            int inner;      /* set by infer: values per channel per sample (1, or H*W) */
+        } bn;
+        struct {          /* dropout (dropout.c) */
+            float p;      /* the probability of dropping a value, [0, 1) */
+        } drop;
         struct {            /* gaussian (gaussian.c) */
             int latent;     /* L: the input is (2L) = [mu | log sigma^2], the output (L) */
             float kl_weight;  /* backward adds kl_weight * dKL/d(input) */
@@ -163,6 +176,10 @@ struct ae_layer {
 const ae_layer_ops *ae_layer_kind_find(const char *keyword);
 /* Writes "dense, conv2d, ..." (the known keywords) for error messages. */
 void ae_layer_kind_list(char *buf, size_t n);
+/* The table itself, for tests that walk every kind: how many, and the i-th
+ * (0 <= i < ae_layer_kind_count()). */
+int ae_layer_kind_count(void);
+const ae_layer_ops *ae_layer_kind_at(int i);
 
 extern const ae_layer_ops ae_dense_ops;
 extern const ae_layer_ops ae_conv2d_ops;
@@ -172,6 +189,8 @@ extern const ae_layer_ops ae_upsample2d_ops;
 extern const ae_layer_ops ae_flatten_ops;
 extern const ae_layer_ops ae_reshape_ops;
 extern const ae_layer_ops ae_gaussian_ops;
+extern const ae_layer_ops ae_batchnorm_ops;
+extern const ae_layer_ops ae_dropout_ops;
 /* "input C H W": not a layer but the image shape of the 784-wide rows, only
  * as the first item of an encoder spec (model.c takes it out of the list). */
 extern const ae_layer_ops ae_input_ops;

@@ -112,6 +112,15 @@ static ae_pool *image_threads(const ae_model *m, int B)
     return images ? ae_pool_shared() : NULL;
 }
 
+/* Floats of layer l's cache for B rows, rounded up so that the next one
+ * starts AE_CACHE_ALIGN-aligned too (the block itself is). */
+static size_t cache_floats(const ae_layer *l, int B)
+{
+    const size_t per = AE_CACHE_ALIGN / sizeof(float);
+    size_t n = l->ops->cache ? l->ops->cache(l, B) : 0;
+    return (n + per - 1) / per * per;
+}
+
 ae_status ae_model_reserve(ae_model *m, int B, ae_error *err)
 {
     if (B <= m->max_batch && m->act_block) return AE_OK;
@@ -124,13 +133,14 @@ ae_status ae_model_reserve(ae_model *m, int B, ae_error *err)
         const ae_layer *l = &m->layers[i];
         size_t sc = l->ops->scratch ? l->ops->scratch(l, B) : 0;
         if (sc > scratch) scratch = sc;
-        caches += l->ops->cache ? l->ops->cache(l, B) : 0;
+        caches += cache_floats(l, B);
     }
     float *acts = malloc(total * (size_t)B * sizeof(float));
     float *g0 = malloc(m->max_width * (size_t)B * sizeof(float));
     float *g1 = malloc(m->max_width * (size_t)B * sizeof(float));
     float *scr = scratch ? malloc(scratch * sizeof(float)) : NULL;
-    float *cac = caches ? calloc(caches, sizeof(float)) : NULL;
+    float *cac = caches ? aligned_alloc(AE_CACHE_ALIGN, caches * sizeof(float)) : NULL;
+    if (cac) memset(cac, 0, caches * sizeof(float));
     if (!acts || !g0 || !g1 || (scratch && !scr) || (caches && !cac)) {
         free(acts);
         free(g0);
@@ -160,7 +170,7 @@ ae_status ae_model_reserve(ae_model *m, int B, ae_error *err)
         m->out[i] = acts + off; /* (B, out size of layer i) */
         off += ae_layer_out_size(m, i) * (size_t)B;
         ae_layer *l = &m->layers[i];
-        size_t nc = l->ops->cache ? l->ops->cache(l, B) : 0;
+        size_t nc = cache_floats(l, B);
         l->cache = nc ? cac + coff : NULL;
         coff += nc;
     }

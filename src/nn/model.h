@@ -73,6 +73,21 @@ void ae_model_set_mode(ae_model *m, bool training, ae_rng *rng);
 double ae_batch_loss(ae_model *m, const float *x, const float *t, int B, ae_loss_kind loss, double kl_beta,
                      bool backward);
 
+/* One batch through the loss with a hook's code term and/or a weighted
+ * reconstruction (ae_train's path when o->hook has a code_loss or
+ * o->recon_weight != 1): forward (the encoder only when recon_weight is 0),
+ * recon_weight times the reconstruction loss (+ a VAE's beta KL) and its
+ * gradient back to the code, the hook's term over v->codes and its gradient
+ * added there (the hook's parameter gradients zeroed first), backward through
+ * the encoder. m->grads of the layers the loss reaches are overwritten (the
+ * decoder's are left alone when recon_weight is 0). *loss gets the batch's
+ * loss (NaN/Inf are the caller's to catch, and then nothing is propagated
+ * past them), *hook_part the hook's share; v->rows rows of x and t;
+ * dcodes (v->rows, code_dim) is workspace. An error of the hook is returned.
+ * The mode and the generator are whatever ae_model_set_mode set. */
+ae_status ae_hooked_batch_loss(ae_model *m, const float *x, const float *t, const ae_train_opts *o, ae_batch_view *v,
+                               float *dcodes, double *loss, double *hook_part, ae_error *err);
+
 /* Size of the per-sample output of layer i. */
 static inline size_t ae_layer_out_size(const ae_model *m, int i) { return ae_shape_size(m->layers[i].out); }
 

@@ -1,6 +1,8 @@
 #include "spec.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,9 +11,40 @@
 static const ae_layer_ops *const layer_kinds[] = {
     &ae_dense_ops,     &ae_conv2d_ops,  &ae_conv2d_transpose_ops, &ae_maxpool2d_ops,
     &ae_upsample2d_ops, &ae_flatten_ops, &ae_reshape_ops,          &ae_input_ops,
-    &ae_gaussian_ops,
+    &ae_gaussian_ops,  &ae_batchnorm_ops, &ae_dropout_ops,
 };
 #define N_KINDS (sizeof layer_kinds / sizeof layer_kinds[0])
+
+int ae_layer_kind_count(void) { return (int)N_KINDS; }
+
+const ae_layer_ops *ae_layer_kind_at(int i) { return i >= 0 && i < (int)N_KINDS ? layer_kinds[i] : NULL; }
+
+int ae_spec_parse_real(const char *tok, const char *what, double lo, double hi, bool lo_open, bool hi_open,
+                       float *out, char *msg, size_t msgn)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(tok, &end);
+    if (end == tok || *end != '\0' || errno == ERANGE || !isfinite(v)) {
+        snprintf(msg, msgn, "%s '%s' is not a number", what, tok);
+        return -1;
+    }
+    if ((lo_open ? !(v > lo) : !(v >= lo)) || (hi_open ? !(v < hi) : !(v <= hi))) {
+        snprintf(msg, msgn, "%s must be in %c%g, %g%c, got %s", what, lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']',
+                 tok);
+        return -1;
+    }
+    *out = (float)v;
+    return 0;
+}
+
+void ae_spec_format_real(float v, char *buf, size_t n)
+{
+    for (int digits = 1; digits <= 9; digits++) {
+        snprintf(buf, n, "%.*g", digits, (double)v);
+        if (strtof(buf, NULL) == v) return;
+    }
+}
 
 const ae_layer_ops *ae_layer_kind_find(const char *keyword)
 {

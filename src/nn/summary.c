@@ -4,6 +4,7 @@
  * across the whole model. Image shapes print in Keras' (H, W, C) order,
  * "(None, 14, 14, 16)", so they read like the seed reports' tables, although
  * the buffers are (C, H, W). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,28 +78,52 @@ static void rule(FILE *f, char c, int n)
     fputc('\n', f);
 }
 
+/* "LABEL: 3,184,010 (12.15 MB)\n" */
+static void count_line(FILE *f, const char *label, size_t n)
+{
+    char count[32], mem[32];
+    thousands(n, count, sizeof count);
+    mem_size(n, mem, sizeof mem);
+    fprintf(f, "%s: %s (%s)\n", label, count, mem);
+}
+
+/* Keras counts non-trainable state (batchnorm's running statistics) in a
+ * layer's "Param #" and in "Total params", and then splits the total into
+ * "Trainable params" and "Non-trainable params"; a model without state
+ * prints the total alone. */
+static void total_lines(FILE *f, const char *suffix, size_t params, size_t state, bool split)
+{
+    char label[64];
+    snprintf(label, sizeof label, "Total params%s", suffix);
+    count_line(f, label, params + state);
+    if (!split) return;
+    snprintf(label, sizeof label, "Trainable params%s", suffix);
+    count_line(f, label, params);
+    snprintf(label, sizeof label, "Non-trainable params%s", suffix);
+    count_line(f, label, state);
+}
+
 static void write_part(FILE *f, const ae_model *m, const char *title, int from, int to, ae_shape in)
 {
-    char shape[96], name[96], count[32], mem[32];
+    char shape[96], name[96], count[32];
     shape_text(in, shape, sizeof shape);
     const int nw = name_width(m), width = TABLE_WIDTH + nw - 27;
     fprintf(f, "%s: input %s\n", title, shape);
     rule(f, '_', width);
     fprintf(f, " %-*s %-25s %s\n", nw, "Layer (type)", "Output Shape", "Param #");
     rule(f, '=', width);
-    size_t total = 0;
+    size_t params = 0, state = 0;
     for (int i = from; i < to; i++) {
         const ae_layer *l = &m->layers[i];
         layer_name(m, i, name, sizeof name);
         shape_text(l->out, shape, sizeof shape);
-        thousands(l->n_params, count, sizeof count);
+        thousands(l->n_params + l->n_state, count, sizeof count);
         fprintf(f, " %-*s %-25s %s\n", nw, name, shape, count);
-        total += l->n_params;
+        params += l->n_params;
+        state += l->n_state;
     }
-    thousands(total, count, sizeof count);
-    mem_size(total, mem, sizeof mem);
     rule(f, '=', width);
-    fprintf(f, "Total params: %s (%s)\n", count, mem);
+    total_lines(f, "", params, state, m->n_state > 0);
     rule(f, '_', width);
 }
 
@@ -107,10 +132,8 @@ ae_status ae_model_summary_write(FILE *f, const ae_model *m, ae_error *err)
     write_part(f, m, "Encoder", 0, m->n_enc, m->in_shape);
     fprintf(f, "\n");
     write_part(f, m, "Decoder", m->n_enc, m->n_layers, m->layers[m->n_enc - 1].out);
-    char count[32], mem[32];
-    thousands(m->n_params, count, sizeof count);
-    mem_size(m->n_params, mem, sizeof mem);
-    fprintf(f, "\nTotal params (encoder + decoder): %s (%s)\n", count, mem);
+    fprintf(f, "\n");
+    total_lines(f, " (encoder + decoder)", m->n_params, m->n_state, m->n_state > 0);
     if (ferror(f)) return ae_fail(err, AE_ERR_IO, "model summary: write failed");
     return AE_OK;
 }

@@ -189,7 +189,7 @@ static ae_status check_opts(const ae_model *m, const ae_train_opts *o, ae_error 
         return ae_fail(err, AE_ERR_ARG, "the reconstruction weight must be finite and at least 0, got %g",
                        o->recon_weight);
     const int to = trained_to(m, o);
-    if (o->train_from < 0 || o->train_from >= to || to > m->n_layers)
+    if (o->train_from < 0 || o->train_to < 0 || o->train_from >= to || to > m->n_layers)
         return ae_fail(err, AE_ERR_ARG, "trained layers [%d, %d) are not a range of the model's %d layers",
                        o->train_from, o->train_to, m->n_layers);
     const ae_train_hook *h = o->hook;
@@ -200,16 +200,14 @@ static ae_status check_opts(const ae_model *m, const ae_train_opts *o, ae_error 
                        to, m->n_layers);
     if (h && h->n_params && (!h->params || !h->grads))
         return ae_fail(err, AE_ERR_ARG, "the hook declares %zu parameters but gives no buffers", h->n_params);
+    /* without a code_loss nothing would ever write their gradients */
+    if (h && h->n_params && !h->code_loss)
+        return ae_fail(err, AE_ERR_ARG, "the hook declares %zu parameters but no code_loss to train them", h->n_params);
     return ae_optim_check(&o->optim, err);
 }
 
-/* One batch through the loss with a hook's code term (and/or a weighted
- * reconstruction): forward, the reconstruction loss and its gradient back to
- * the code, the hook's term and its gradient added there, backward through
- * the encoder. Returns the batch's loss (NaN/Inf are the caller's to catch);
- * *hook_part gets the hook's share. */
-static ae_status hooked_batch_loss(ae_model *m, const float *x, const float *t, const ae_train_opts *o,
-                                   ae_batch_view *v, float *dcodes, double *loss, double *hook_part, ae_error *err)
+ae_status ae_hooked_batch_loss(ae_model *m, const float *x, const float *t, const ae_train_opts *o, ae_batch_view *v,
+                               float *dcodes, double *loss, double *hook_part, ae_error *err)
 {
     const int B = v->rows, n_enc = m->n_enc, C = ae_model_code_dim(m);
     const ae_train_hook *h = o->hook;
@@ -328,7 +326,7 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
         if (o->before_epoch && (st = o->before_epoch(o->user, e, err))) break;
         if (o->shuffle) ae_rng_shuffle(&rng, w.idx, n);
         double run_sum = 0.0, hook_sum = 0.0; /* sums over batches of batch mean loss * rows */
-        size_t seen = 0;
+        size_t seen = 0, batches = 0;         /* rows and batches trained in this epoch */
         for (size_t bi = 0; bi < n_batches; bi++) {
             size_t r0 = bi * (size_t)B;
             int nb = (int)(n - r0 < (size_t)B ? n - r0 : (size_t)B);
@@ -354,7 +352,7 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
             double loss, hook_part = 0.0;
             ae_model_set_mode(m, true, &latent_rng);
             if (hooked)
-                st = hooked_batch_loss(m, xb, tb, o, &view, w.dcodes, &loss, &hook_part, err);
+                st = ae_hooked_batch_loss(m, xb, tb, o, &view, w.dcodes, &loss, &hook_part, err);
             else
                 loss = ae_batch_loss(m, xb, tb, nb, o->loss, o->kl_beta, true);
             ae_model_set_mode(m, false, NULL);
@@ -366,6 +364,7 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
             ae_optim_step(&w.opt, m->params + p0, m->grads + p0);
             if (hook && hook->n_params) ae_optim_step(&w.hopt, hook->params, hook->grads);
             step++;
+            batches++;
             run_sum += loss * nb;
             hook_sum += hook_part * nb;
             seen += (size_t)nb;
@@ -395,7 +394,7 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
         double bad = first_nonfinite(m->params, m->n_params);
         if (bad == 0.0 && hook && hook->n_params) bad = first_nonfinite(hook->params, hook->n_params);
         if (bad != 0.0) {
-            st = diverged(err, e, n_batches, "a parameter after the update", bad, checkpointed, o->checkpoint);
+            st = diverged(err, e, batches, "a parameter after the update", bad, checkpointed, o->checkpoint);
             break;
         }
         double val = NAN;
@@ -429,7 +428,7 @@ ae_status ae_train(ae_model *m, const ae_matrix *input, const ae_matrix *target,
             ae_train_progress p = {
                 .epoch = e,
                 .epochs = o->epochs,
-                .batch = n_batches,
+                .batch = batches, /* fewer than n_batches when before_batch stopped the epoch */
                 .n_batches = n_batches,
                 .loss = h->train_loss,
                 .samples_per_s = h->samples_per_s,
