@@ -72,6 +72,8 @@ void ae_dbscan_result_free(ae_dbscan_result *r);
  * A knee of the curve is a usual choice of eps. Exact distances (kd-tree).
  * Errors: k < 1 or k > n (AE_ERR_ARG), NaN/Inf (AE_ERR_NUMERIC), AE_ERR_NOMEM. */
 ae_status ae_kdistance(const ae_matrix *x, int k, double *out, ae_error *err);
+/* Writes the curve as CSV "rank,kdistance" (rank 1..n), atomically. AE_ERR_IO naming path. */
+ae_status ae_kdistance_write_csv(const char *path, const double *kdist, size_t n, ae_error *err);
 
 #ifdef __cplusplus
 }

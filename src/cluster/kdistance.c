@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "aeclust/dbscan.h"
+#include "core/atomic_file.h"
 #include "kdtree.h"
 
 static int cmp_desc(const void *a, const void *b)
@@ -25,4 +26,18 @@ ae_status ae_kdistance(const ae_matrix *x, int k, double *out, ae_error *err)
     ae_kdtree_free(&tree);
     if (!st) qsort(out, x->rows, sizeof *out, cmp_desc);
     return st;
+}
+
+ae_status ae_kdistance_write_csv(const char *path, const double *kdist, size_t n, ae_error *err)
+{
+    ae_afile f;
+    ae_status st = ae_afile_open(&f, path, err);
+    if (st) return st;
+    st = ae_afile_printf(&f, err, "rank,kdistance\n");
+    for (size_t i = 0; i < n && !st; i++) st = ae_afile_printf(&f, err, "%zu,%.9g\n", i + 1, kdist[i]);
+    if (st) {
+        ae_afile_abort(&f);
+        return st;
+    }
+    return ae_afile_commit(&f, err);
 }
