@@ -1,7 +1,9 @@
 /* Times DBSCAN (kd-tree and GEMM neighbourhoods), the k-distance curve and
  * HDBSCAN on 70,000 synthetic points in 2 and 10 dimensions laid out like a
  * UMAP embedding of MNIST: ten Gaussian clusters of uneven size and spread
- * (a 31-bit LCG, Box-Muller) and 3 % uniform background. DBSCAN's eps is the
+ * (a 31-bit LCG, Box-Muller) and 3 % uniform background; in 10 dimensions
+ * the clusters are curved 2-D sheets, then (a third run) full-rank
+ * Gaussians, the kd-tree's worst case. DBSCAN's eps is the
  * median of the k-distance curve (min_samples 10). Or give an .npy of points
  * as the first argument to time those instead. Prints one line per step. */
 #include <math.h>
@@ -35,12 +37,20 @@ static double uniform(void)
 }
 static double gauss(void) { return sqrt(-2 * log(uniform())) * cos(6.283185307179586 * uniform()); }
 
-static int make_points(ae_matrix *x, size_t n, int d, ae_error *err)
+/* Ten clusters; in d > 2 dimensions each is a curved 2-D sheet (a random
+ * plane, bent along one direction) with noise of 0.05 off it: a low
+ * intrinsic dimension like a UMAP embedding's. full_rank: isotropic 10-D
+ * Gaussians instead (the kd-tree's worst case). */
+static int make_points(ae_matrix *x, size_t n, int d, int full_rank, ae_error *err)
 {
     if (ae_matrix_alloc(x, n, (size_t)d, err)) return 1;
-    double centre[10][10], spread[10], weight[10], wsum = 0;
+    double centre[10][10], axis[10][2][10], spread[10], weight[10], wsum = 0;
     for (int c = 0; c < 10; c++) {
-        for (int j = 0; j < d; j++) centre[c][j] = 20 * uniform() - 10;
+        for (int j = 0; j < d; j++) {
+            centre[c][j] = 20 * uniform() - 10;
+            axis[c][0][j] = gauss();
+            axis[c][1][j] = gauss();
+        }
         spread[c] = 0.3 + 0.7 * uniform();
         weight[c] = 0.5 + uniform();
         wsum += weight[c];
@@ -54,7 +64,14 @@ static int make_points(ae_matrix *x, size_t n, int d, ae_error *err)
         double u = uniform() * wsum;
         int c = 0;
         while (c < 9 && u > weight[c]) u -= weight[c++];
-        for (int j = 0; j < d; j++) r[j] = (float)(centre[c][j] + spread[c] * gauss());
+        if (d == 2 || full_rank) {
+            for (int j = 0; j < d; j++) r[j] = (float)(centre[c][j] + spread[c] * gauss());
+            continue;
+        }
+        double a = spread[c] * gauss(), b = spread[c] * gauss();
+        for (int j = 0; j < d; j++)
+            r[j] = (float)(centre[c][j] + 0.5 * (a * axis[c][0][j] + b * axis[c][1][j]) +
+                           0.3 * a * a * axis[c][1][(j + 1) % d] + 0.05 * gauss());
     }
     return 0;
 }
@@ -108,11 +125,11 @@ int main(int argc, char **argv)
         ae_matrix_free(&x);
         return rc;
     }
-    static const int dims[] = {2, 10};
-    for (int t = 0; t < 2; t++) {
-        if (make_points(&x, 70000, dims[t], &err)) return fail(&err);
+    static const int dims[] = {2, 10, 10}, full[] = {0, 0, 1};
+    for (int t = 0; t < 3; t++) {
+        if (make_points(&x, 70000, dims[t], full[t], &err)) return fail(&err);
         char what[64];
-        snprintf(what, sizeof what, "70000x%d", dims[t]);
+        snprintf(what, sizeof what, "70000x%d%s", dims[t], full[t] ? "_fullrank" : "");
         if (bench(&x, what)) return 1;
         ae_matrix_free(&x);
     }

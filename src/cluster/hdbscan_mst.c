@@ -14,6 +14,7 @@
  * edges the spanning tree is unique, so neither the timing of the shared
  * bounds nor the thread count changes it. Rounds at least halve the number
  * of components. */
+#include <float.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -65,27 +66,36 @@ static void search_point(const boruvka_ctx *c, int32_t p)
     _Atomic uint64_t *shared = &c->bound[comp];
     double best = INFINITY;
     int32_t best_j = -1, blo = 0, bhi = 0;
+    /* each entry: a node and the distance from q to its box */
     int32_t stack[AE_KDTREE_MAX_DEPTH];
+    double box[AE_KDTREE_MAX_DEPTH];
     int top = 0;
-    stack[top++] = 0;
+    stack[top] = 0;
+    box[top++] = 0;
     while (top) {
-        int32_t id = stack[--top];
+        top--;
+        int32_t id = stack[top];
         double bound = fmin(best, double_of(atomic_load_explicit(shared, memory_order_relaxed)));
         if (ci > bound) break; /* no edge of this point can be lighter than its core distance */
-        if (c->node_comp[id] == comp || c->node_core[id] > bound) continue;
-        double box2 = ae_kd_box_min2(t, id, q);
-        if (sqrt(box2) > bound) continue;
+        if (box[top] > bound || c->node_comp[id] == comp || c->node_core[id] > bound) continue;
         const ae_kdnode *nd = &t->nodes[id];
         if (nd->left >= 0) {
-            double dl = ae_kd_box_min2(t, nd->left, q), dr = ae_kd_box_min2(t, nd->right, q);
-            stack[top++] = dl <= dr ? nd->right : nd->left;
-            stack[top++] = dl <= dr ? nd->left : nd->right;
+            double dl = sqrt(ae_kd_box_min2(t, nd->left, q)), dr = sqrt(ae_kd_box_min2(t, nd->right, q));
+            int near_left = dl <= dr;
+            stack[top] = near_left ? nd->right : nd->left;
+            box[top++] = near_left ? dr : dl;
+            stack[top] = near_left ? nd->left : nd->right;
+            box[top++] = near_left ? dl : dr;
             continue;
         }
+        /* a partial sum above limit means a distance above bound (the factor covers sqrt's rounding) */
+        double limit = bound * bound * (1 + 8 * DBL_EPSILON);
         for (int32_t r = nd->start; r < nd->end; r++) {
             double cr = c->core[r];
             if (c->comp[r] == comp || cr > bound) continue;
-            double w = sqrt(ae_kd_dist2(q, t->pts + (size_t)r * (size_t)d, d));
+            double s2 = ae_kd_dist2_within(q, t->pts + (size_t)r * (size_t)d, d, limit);
+            if (s2 > limit) continue;
+            double w = sqrt(s2);
             if (w < ci) w = ci;
             if (w < cr) w = cr;
             if (w > bound) continue;
@@ -96,6 +106,7 @@ static void search_point(const boruvka_ctx *c, int32_t p)
                 blo = lo;
                 bhi = hi;
                 bound = fmin(bound, w);
+                limit = bound * bound * (1 + 8 * DBL_EPSILON);
                 lower_bound_to(shared, w);
             }
         }

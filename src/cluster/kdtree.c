@@ -191,29 +191,31 @@ static void heap_replace_top(double *h, int k, double v)
 double ae_kdtree_kth_dist2(const ae_kdtree *t, const double *q, int k, double *heap)
 {
     for (int i = 0; i < k; i++) heap[i] = INFINITY;
+    /* each entry: a node and the squared distance from q to its box */
     int32_t stack[AE_KDTREE_MAX_DEPTH];
+    double bound2[AE_KDTREE_MAX_DEPTH];
     int top = 0;
-    stack[top++] = 0;
+    stack[top] = 0;
+    bound2[top++] = 0;
     while (top) {
-        int32_t id = stack[--top];
+        top--;
+        int32_t id = stack[top];
+        if (bound2[top] > heap[0]) continue;
         const ae_kdnode *nd = &t->nodes[id];
-        if (ae_kd_box_min2(t, id, q) > heap[0]) continue;
         if (nd->left < 0) {
             for (int32_t p = nd->start; p < nd->end; p++) {
-                double s = ae_kd_dist2(q, t->pts + (size_t)p * (size_t)t->d, t->d);
+                double s = ae_kd_dist2_within(q, t->pts + (size_t)p * (size_t)t->d, t->d, heap[0]);
                 if (s < heap[0]) heap_replace_top(heap, k, s);
             }
             continue;
         }
         /* the nearer child last, so it is searched first */
         double dl = ae_kd_box_min2(t, nd->left, q), dr = ae_kd_box_min2(t, nd->right, q);
-        if (dl <= dr) {
-            stack[top++] = nd->right;
-            stack[top++] = nd->left;
-        } else {
-            stack[top++] = nd->left;
-            stack[top++] = nd->right;
-        }
+        int near_left = dl <= dr;
+        stack[top] = near_left ? nd->right : nd->left;
+        bound2[top++] = near_left ? dr : dl;
+        stack[top] = near_left ? nd->left : nd->right;
+        bound2[top++] = near_left ? dl : dr;
     }
     return heap[0];
 }

@@ -56,6 +56,19 @@ static inline double ae_kd_dist2(const double *a, const double *b, int d)
     return s;
 }
 
+/* ae_kd_dist2, or some value > limit as soon as the partial sum exceeds it
+ * (when the sum is at most limit it is exactly ae_kd_dist2's). */
+static inline double ae_kd_dist2_within(const double *a, const double *b, int d, double limit)
+{
+    double s = 0;
+    for (int j = 0; j < d; j++) {
+        double e = a[j] - b[j];
+        s += e * e;
+        if (s > limit) return s;
+    }
+    return s;
+}
+
 /* The smallest squared distance from q to node's box (a lower bound of every
  * point's ae_kd_dist2 in it). */
 static inline double ae_kd_box_min2(const ae_kdtree *t, int32_t node, const double *q)
