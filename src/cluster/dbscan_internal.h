@@ -29,7 +29,8 @@ typedef struct {
     int32_t *lists;  /* (threads, n) neighbour buffers of the kd-tree queries */
     float *xc;       /* (n, d) x minus its column means: the GEMM operands (brute) */
     float *norms;    /* (n) squared norms of xc's rows (brute) */
-    double *margin;  /* (n) rounding bound of the GEMM squared distances per unit of norm (brute) */
+    float *margin;   /* (n) rounding bound of the GEMM squared distance, row i's share (brute) */
+    float eps2_lo, eps2_hi; /* eps^2 rounded down and up to float, with room (brute) */
     float *tiles;    /* (threads, QB * RB) GEMM tiles (brute) */
     int threads;
 } ae_dbscan_nbrs;

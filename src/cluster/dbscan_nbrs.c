@@ -57,7 +57,8 @@ ae_status ae_dbscan_nbrs_init(ae_dbscan_nbrs *s, const ae_matrix *x, double eps,
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < d; j++) mean[j] += x->data[i * d + j];
     for (size_t j = 0; j < d; j++) mean[j] /= (double)n;
-    const double k = (2.0 * (double)d + 16.0) * FLT_EPSILON;
+    /* (2d + 16) epsilons for the GEMM and the centring, 8 more for the float test */
+    const double k = (2.0 * (double)d + 24.0) * FLT_EPSILON;
     for (size_t i = 0; i < n; i++) {
         double q = 0;
         for (size_t j = 0; j < d; j++) {
@@ -66,8 +67,11 @@ ae_status ae_dbscan_nbrs_init(ae_dbscan_nbrs *s, const ae_matrix *x, double eps,
             q += (double)v * v;
         }
         s->norms[i] = (float)q;
-        s->margin[i] = k * q;
+        s->margin[i] = (float)(k * q) + FLT_MIN;
     }
+    /* eps^2 in float, widened by its own rounding and 4 epsilons of it */
+    s->eps2_lo = (float)(s->eps2 * (1 - 4 * FLT_EPSILON));
+    s->eps2_hi = (float)(s->eps2 * (1 + 4 * FLT_EPSILON));
     free(mean);
     return AE_OK;
 nomem:
@@ -87,14 +91,44 @@ static double exact_d2(const ae_matrix *x, size_t i, size_t j)
     return s;
 }
 
-/* Whether i and j are within eps, from their GEMM product g. */
-static inline int brute_near(const ae_dbscan_nbrs *s, size_t i, size_t j, float g)
+typedef float v8f __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+
+/* Row i of a tile against columns r0 + [0, rn) (GEMM products g): calls
+ * take(ctx, i, j) for each neighbour j. Eight columns at a time, in float,
+ * a column is a sure neighbour below eps^2 - margin, surely not one above
+ * eps^2 + margin (margin = the pair's GEMM rounding bound, plus the float
+ * rounding of this test); only a block holding a candidate is looked at one
+ * column at a time, and only a pair inside the band is recomputed exactly. */
+static void tile_row(const ae_dbscan_nbrs *s, size_t i, const float *g, size_t r0, size_t rn,
+                     void (*take)(void *ctx, size_t i, size_t j), void *ctx)
 {
-    double d2 = (double)s->norms[i] + (double)s->norms[j] - 2.0 * (double)g;
-    double m = s->margin[i] + s->margin[j] + 4 * DBL_MIN;
-    if (d2 < s->eps2 - m) return 1;
-    if (d2 > s->eps2 + m) return 0;
-    return exact_d2(s->x, i, j) <= s->eps2;
+    const float *nr = s->norms + r0, *mr = s->margin + r0;
+    const float ni = s->norms[i], mi = s->margin[i], lo = s->eps2_lo, hi = s->eps2_hi;
+    size_t b = 0;
+    for (; b + 8 <= rn; b += 8) {
+        v8f gv, nv, mv;
+        memcpy(&gv, g + b, sizeof gv);
+        memcpy(&nv, nr + b, sizeof nv);
+        memcpy(&mv, mr + b, sizeof mv);
+        v8f d2 = ni + nv - 2.0f * gv, m = mi + mv;
+        v8i cand = d2 <= hi + m;
+        if (!(((cand[0] | cand[1]) | (cand[2] | cand[3])) | ((cand[4] | cand[5]) | (cand[6] | cand[7])))) continue;
+        v8i sure = d2 < lo - m;
+        for (int l = 0; l < 8; l++)
+            if (sure[l] || (cand[l] && exact_d2(s->x, i, r0 + b + (size_t)l) <= s->eps2)) take(ctx, i, r0 + b + (size_t)l);
+    }
+    for (; b < rn; b++) {
+        float d2 = ni + nr[b] - 2.0f * g[b], m = mi + mr[b];
+        if (d2 < lo - m || (d2 <= hi + m && exact_d2(s->x, i, r0 + b) <= s->eps2)) take(ctx, i, r0 + b);
+    }
+}
+
+static void count_one(void *ctx, size_t i, size_t j)
+{
+    (void)i;
+    (void)j;
+    ++*(int32_t *)ctx;
 }
 
 /* Tile of rows [q0, q0 + qn) against [r0, r0 + rn) into thread's buffer. */
@@ -121,11 +155,7 @@ void ae_dbscan_nbrs_count(ae_dbscan_nbrs *s, size_t lo, size_t hi, int thread, i
         for (size_t r0 = 0; r0 < s->n; r0 += RB) {
             size_t rn = s->n - r0 < RB ? s->n - r0 : RB;
             const float *g = brute_tile(s, thread, q0, qn, r0, rn);
-            for (size_t a = 0; a < qn; a++) {
-                int32_t c = 0;
-                for (size_t b = 0; b < rn; b++) c += brute_near(s, q0 + a, r0 + b, g[a * rn + b]);
-                counts[q0 + a] += c;
-            }
+            for (size_t a = 0; a < qn; a++) tile_row(s, q0 + a, g + a * rn, r0, rn, count_one, &counts[q0 + a]);
         }
     }
 }
@@ -150,11 +180,8 @@ void ae_dbscan_nbrs_visit(ae_dbscan_nbrs *s, size_t lo, size_t hi, const uint8_t
         for (size_t r0 = 0; r0 < s->n; r0 += RB) {
             size_t rn = s->n - r0 < RB ? s->n - r0 : RB;
             const float *g = brute_tile(s, thread, q0, qn, r0, rn);
-            for (size_t a = 0; a < qn; a++) {
-                if (want && !want[q0 + a]) continue;
-                for (size_t b = 0; b < rn; b++)
-                    if (brute_near(s, q0 + a, r0 + b, g[a * rn + b])) fn(ctx, q0 + a, r0 + b);
-            }
+            for (size_t a = 0; a < qn; a++)
+                if (!want || want[q0 + a]) tile_row(s, q0 + a, g + a * rn, r0, rn, fn, ctx);
         }
     }
 }
