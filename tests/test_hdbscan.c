@@ -1,6 +1,6 @@
 /* HDBSCAN: labels, probabilities, stabilities and persistence equal to the
  * independent NumPy/SciPy reference of tests/ref/hdbscan_reference.py on
- * several data sets and options (one and two threads), the spanning tree's
+ * several data sets and options (Borůvka and Prim, one and two threads), the spanning tree's
  * weight, two cases worked out by hand, and the errors. */
 #include "test_util.h"
 
@@ -22,7 +22,8 @@ static void test_matches_reference(void **state)
         const char *name = hdbscan_golden[s].name;
         ae_matrix x = {0};
         load(&x, hdbscan_golden[s].x, hdbscan_golden[s].n, hdbscan_golden[s].d);
-        for (int threads = 1; threads <= 2; threads++) {
+        for (int run = 0; run < 4; run++) {
+            int threads = 1 + run % 2;
             ae_error err = {0};
             assert_int_equal(ae_set_threads(threads, &err), AE_OK);
             ae_hdbscan_opts o = ae_hdbscan_defaults();
@@ -31,6 +32,7 @@ static void test_matches_reference(void **state)
             o.selection = hdbscan_golden[s].leaf ? AE_HDBSCAN_LEAF : AE_HDBSCAN_EOM;
             o.cluster_selection_epsilon = hdbscan_golden[s].epsilon;
             o.allow_single_cluster = hdbscan_golden[s].allow_single;
+            o.algorithm = run < 2 ? AE_HDBSCAN_BORUVKA : AE_HDBSCAN_PRIM;
             ae_hdbscan_result r = {0};
             if (ae_hdbscan_fit(&x, &o, &r, &err)) fail_msg("%s: %s", name, err.msg);
             double mst = 0;
@@ -44,7 +46,8 @@ static void test_matches_reference(void **state)
                 fail_msg("%s: %d clusters, reference %d", name, r.n_clusters, hdbscan_golden[s].n_clusters);
             for (int i = 0; i < hdbscan_golden[s].n; i++) {
                 if (r.labels.data[i] != hdbscan_golden[s].labels[i])
-                    fail_msg("%s (%d threads): point %d has label %d, reference %d", name, threads, i,
+                    fail_msg("%s (%s, %d threads): point %d has label %d, reference %d", name,
+                             run < 2 ? "Boruvka" : "Prim", threads, i,
                              r.labels.data[i], hdbscan_golden[s].labels[i]);
                 if (fabs(r.probabilities[i] - hdbscan_golden[s].prob[i]) > 1e-12)
                     fail_msg("%s: point %d has probability %.15g, reference %.15g", name, i, r.probabilities[i],

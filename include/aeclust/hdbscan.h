@@ -9,7 +9,8 @@
  * - Its minimum spanning tree, found by Borůvka's algorithm over a kd-tree
  *   (each round, every point searches for its nearest point of another
  *   component, pruning boxes wholly inside its own component or farther than
- *   the best edge its component has so far). Ties between equal weights are
+ *   the best edge its component has so far) up to 16 dimensions, by Prim's
+ *   O(n^2 d) above (where a kd-tree prunes little). Ties between equal weights are
  *   broken by (weight, smaller endpoint, larger endpoint), which makes the
  *   tree unique, so the result does not depend on the search order or the
  *   thread count.
@@ -40,8 +41,9 @@
  *
  * Duplicated points (min_samples or more copies) have core distance 0 and
  * meet at lambda = inf; stabilities can then be inf (not an error).
- * Memory O(n); the core distances and each Borůvka round run on the
- * library's thread pool over fixed ranges. */
+ * Memory O(n d); the core distances (kd-tree k-nearest searches, close to
+ * brute force in many dimensions: O(n^2 d) there), each Borůvka round and
+ * each Prim step run on the library's thread pool over fixed ranges. */
 #ifndef AECLUST_HDBSCAN_H
 #define AECLUST_HDBSCAN_H
 
@@ -61,12 +63,16 @@ typedef enum { AE_HDBSCAN_EOM, AE_HDBSCAN_LEAF } ae_hdbscan_selection;
 ae_status ae_hdbscan_selection_parse(const char *name, ae_hdbscan_selection *out, ae_error *err);
 const char *ae_hdbscan_selection_name(ae_hdbscan_selection s);
 
+/* How the spanning tree is found; the tree, so every result, is the same. */
+typedef enum { AE_HDBSCAN_AUTO, AE_HDBSCAN_BORUVKA, AE_HDBSCAN_PRIM } ae_hdbscan_algorithm;
+
 typedef struct {
     int min_cluster_size;           /* smallest cluster, 2..n [5] */
     int min_samples;                /* core distance's neighbour, itself counted, 1..n; 0: min_cluster_size [0] */
     ae_hdbscan_selection selection; /* [AE_HDBSCAN_EOM] */
     double cluster_selection_epsilon; /* distance below which clusters are not split, >= 0 [0] */
     int allow_single_cluster;       /* the root may be selected [0] */
+    ae_hdbscan_algorithm algorithm; /* AUTO: Borůvka up to 16 dimensions, Prim above [AE_HDBSCAN_AUTO] */
 } ae_hdbscan_opts;
 
 ae_hdbscan_opts ae_hdbscan_defaults(void);

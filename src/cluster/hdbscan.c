@@ -9,7 +9,8 @@
 ae_hdbscan_opts ae_hdbscan_defaults(void)
 {
     return (ae_hdbscan_opts){.min_cluster_size = 5, .min_samples = 0, .selection = AE_HDBSCAN_EOM,
-                             .cluster_selection_epsilon = 0.0, .allow_single_cluster = 0};
+                             .cluster_selection_epsilon = 0.0, .allow_single_cluster = 0,
+                             .algorithm = AE_HDBSCAN_AUTO};
 }
 
 static const char *const selection_names[] = {"eom", "leaf"};
@@ -55,6 +56,8 @@ static ae_status check(const ae_matrix *x, const ae_hdbscan_opts *o, ae_error *e
     if (!(o->cluster_selection_epsilon >= 0) || !isfinite(o->cluster_selection_epsilon))
         return ae_fail(err, AE_ERR_ARG, "HDBSCAN: cluster_selection_epsilon must be finite and >= 0, got %g",
                        o->cluster_selection_epsilon);
+    if ((unsigned)o->algorithm > AE_HDBSCAN_PRIM)
+        return ae_fail(err, AE_ERR_ARG, "HDBSCAN: unknown spanning-tree algorithm %d", (int)o->algorithm);
     if ((unsigned)o->selection > AE_HDBSCAN_LEAF)
         return ae_fail(err, AE_ERR_ARG, "HDBSCAN: unknown cluster selection %d", (int)o->selection);
     return ae_matrix_check_finite(x, "HDBSCAN input", err);
@@ -69,6 +72,8 @@ ae_status ae_hdbscan_fit(const ae_matrix *x, const ae_hdbscan_opts *o, ae_hdbsca
     if (st) return st;
     const size_t n = x->rows;
     const int k = o->min_samples ? o->min_samples : o->min_cluster_size;
+    const int prim = o->algorithm == AE_HDBSCAN_PRIM ||
+                     (o->algorithm == AE_HDBSCAN_AUTO && x->cols > AE_HDBSCAN_BORUVKA_MAX_DIM);
     ae_kdtree tree;
     if ((st = ae_kdtree_build(x, &tree, err))) return st;
     double *stability = NULL;
@@ -80,7 +85,7 @@ ae_status ae_hdbscan_fit(const ae_matrix *x, const ae_hdbscan_opts *o, ae_hdbsca
         goto done;
     }
     if ((st = ae_kdtree_kth_dist_all(&tree, k, out->core_distances, err)) ||
-        (st = ae_hdbscan_mst(&tree, out->core_distances, out->mst, err)) ||
+        (st = (prim ? ae_hdbscan_mst_prim : ae_hdbscan_mst)(&tree, out->core_distances, out->mst, err)) ||
         (st = ae_hdbscan_condense(out->mst, n, o->min_cluster_size, &out->tree, &out->n_tree, err)) ||
         (st = ae_hdbscan_stability(out->tree, out->n_tree, n, &stability, &nc, err)))
         goto done;

@@ -1,6 +1,7 @@
 /* HDBSCAN internals, shared by src/cluster/hdbscan*.c and the tests.
  *
  *   hdbscan_mst.c     Borůvka's minimum spanning tree of mutual reachability over a kd-tree
+ *   hdbscan_prim.c    Prim's, O(n^2 d), for many dimensions
  *   hdbscan_tree.c    the single-linkage hierarchy, the condensed tree, stabilities
  *   hdbscan_select.c  excess of mass / leaf selection, epsilon, labels, probabilities
  *   hdbscan.c         options, checks and the pipeline */
@@ -24,6 +25,13 @@ static inline int ae_hdbscan_edge_less(double w1, int32_t a1, int32_t b1, double
 /* The n - 1 edges of the minimum spanning tree of mutual reachability
  * (core: (n) by original row), sorted by ae_hdbscan_edge_less. */
 ae_status ae_hdbscan_mst(const ae_kdtree *t, const double *core, ae_hdbscan_edge *edges, ae_error *err);
+/* The same tree by Prim's algorithm (t only supplies the points). */
+ae_status ae_hdbscan_mst_prim(const ae_kdtree *t, const double *core, ae_hdbscan_edge *edges, ae_error *err);
+/* Sorts edges by ae_hdbscan_edge_less. */
+void ae_hdbscan_sort_edges(ae_hdbscan_edge *edges, size_t n);
+
+/* Borůvka up to this many dimensions, Prim above (AE_HDBSCAN_AUTO). */
+#define AE_HDBSCAN_BORUVKA_MAX_DIM 16
 
 /* The condensed tree of the sorted spanning tree of n points (hdbscan's
  * label() then condense_tree()); *rows allocated here (free()). */

@@ -217,6 +217,8 @@ ae_status ae_hdbscan_mst(const ae_kdtree *t, const double *core, ae_hdbscan_edge
     free(core_pos), free(best_w), free(node_core), free((void *)bound);
     if (n_edges + 1 != n)
         return ae_fail(err, AE_ERR_NUMERIC, "HDBSCAN: the spanning tree has %zu edges for %zu points", n_edges, n);
-    qsort(edges, n_edges, sizeof *edges, cmp_edges);
+    ae_hdbscan_sort_edges(edges, n_edges);
     return AE_OK;
 }
+
+void ae_hdbscan_sort_edges(ae_hdbscan_edge *edges, size_t n) { qsort(edges, n, sizeof *edges, cmp_edges); }
