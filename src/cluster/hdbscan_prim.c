@@ -7,7 +7,10 @@
  * ranges of fixed size on the pool; each range also reports its lightest
  * key, and the ranges' answers are compared in range order. Edges compare
  * by (weight, smaller index, larger index) and distances are computed as
- * the kd-tree path computes them, so the tree is the same as Borůvka's. */
+ * the kd-tree path computes them, so the tree is the same as Borůvka's.
+ * Measured on bench_density's 70,000 points (shared machine, load ~7):
+ * Prim 85 s against Borůvka's 1.8 s in 2-D, 165 s against 32 s in 10-D,
+ * hence Borůvka up to 16 dimensions. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
