@@ -8,10 +8,11 @@
  * are timed on the 10-D sheets only (on 2-D points they are 60x slower than
  * the kd-tree: 60 s against 0.9 s measured). Or give an .npy of points as the
  * first argument to time those instead. Prints one line per step.
- * Measured 2026-12-03 on the shared 2-core machine (load average 14):
- *   70000x2: k-distance 0.75 s, DBSCAN kd-tree 0.94 s (GEMM 60 s), HDBSCAN 1.8 s
- *   70000x10 sheets: k-distance 10 s, DBSCAN kd-tree 10.4 s, GEMM 87 s, HDBSCAN 32 s
- *   70000x10 full rank: k-distance 43 s, DBSCAN kd-tree 39 s, GEMM 81 s, HDBSCAN 84 s */
+ * Measured 2026-12-03 on the shared 2-core machine, two runs (load average
+ * ~7 / ~14, other jobs running):
+ *   70000x2: k-distance 0.35 / 0.75 s, DBSCAN kd-tree 0.32 / 0.94 s (GEMM 60 s), HDBSCAN 0.60 / 1.8 s
+ *   70000x10 sheets: k-distance 3.9 / 10 s, DBSCAN kd-tree 3.9 / 10.4 s, GEMM 46 / 87 s, HDBSCAN 22 / 32 s
+ *   70000x10 full rank: k-distance 28 / 43 s, DBSCAN kd-tree 29 / 39 s (GEMM 81 s), HDBSCAN 57 / 84 s */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
