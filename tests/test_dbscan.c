@@ -50,11 +50,10 @@ static void test_matches_scikit_learn(void **state)
     assert_int_equal(ae_set_threads(0, &err), AE_OK);
 }
 
-/* 1-D points 0 1 2 | 5 | 10 10.5 11 11.5 | 20, eps 1, min_samples 3:
- * 1 has {0,1,2}: core; 0 and 2 have two each: border of cluster 0.
- * 10.5 has {10, 10.5, 11} (11.5 is 1.0 away from 10.5: also in) -> 4: core;
- * 11 has {10, 10.5, 11, 11.5}: core; 10 has {10, 10.5, 11}: core; 11.5 has
- * {10.5, 11, 11.5}: core. 5 and 20 are noise. */
+/* 1-D points (rows: 10 0 1 5 10.5 2 11 20 11.5), eps 1, min_samples 3:
+ * value 1 has {0, 1, 2}: core; 0 and 2 have two each: border points of its
+ * cluster. 10 has {10, 10.5, 11}, 10.5 and 11 have {10, 10.5, 11, 11.5},
+ * 11.5 has {10.5, 11, 11.5}: all core. 5 and 20 are noise. */
 static void test_hand_case(void **state)
 {
     (void)state;
@@ -129,6 +128,29 @@ static void test_kdistance(void **state)
     ae_matrix_free(&x);
 }
 
+/* Two tight groups of 1500 points whose neighbour counts (1500 each, 4.5M
+ * in all) overflow one batch of the joining pass: still two clusters. */
+static void test_batches(void **state)
+{
+    (void)state;
+    ae_matrix x = {0};
+    ae_error err = {0};
+    assert_int_equal(ae_matrix_alloc(&x, 3000, 2, &err), AE_OK);
+    for (int i = 0; i < 3000; i++) {
+        x.data[2 * i] = (float)(i % 2 ? 100 : 0) + (float)(i % 37) * 0.01f;
+        x.data[2 * i + 1] = (float)(i % 41) * 0.01f;
+    }
+    ae_dbscan_opts o = ae_dbscan_defaults();
+    o.eps = 2.0;
+    ae_dbscan_result r = {0};
+    assert_int_equal(ae_dbscan_fit(&x, &o, &r, &err), AE_OK);
+    assert_int_equal(r.n_clusters, 2);
+    assert_int_equal(r.n_noise, 0);
+    for (int i = 0; i < 3000; i++) assert_int_equal(r.labels.data[i], i % 2);
+    ae_dbscan_result_free(&r);
+    ae_matrix_free(&x);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -164,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_matches_scikit_learn),
         cmocka_unit_test(test_hand_case),
         cmocka_unit_test(test_kdistance),
+        cmocka_unit_test(test_batches),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
