@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every benchmark of a build folder (make bench). Numbers, not pass/fail:
+# Runs every benchmark of a build folder (make bench), bench_density (DBSCAN, HDBSCAN
+# and the k-distance curve on 70,000 points in 2 and 10 dimensions) among them. Numbers, not pass/fail:
 # compare them with ../shared/peer/ run on the same machine.
 set -u
 build=${1:-build}

@@ -73,6 +73,32 @@ ae_status ae_score_contingency(const ae_contingency *c, ae_label_scores *out, ae
 ae_status ae_score_labels(const int32_t *truth, const int32_t *pred, size_t n, ae_label_scores *out,
                           ae_error *err);
 
+/* Scores of an assignment with noise: pred may hold -1 for a point left
+ * unclustered (DBSCAN's and HDBSCAN's noise); truth is non-negative. The
+ * scores above refuse -1; these say how noise was counted:
+ * - clustered_fraction: the share of points not labelled -1;
+ * - acc_all: the clusters matched to classes one-to-one (Hungarian) on the
+ *   clustered points' contingency table, then matched points / all n points,
+ *   so every noise point counts as wrong (acc_clustered x clustered_fraction);
+ * - acc_clustered, ari_clustered, nmi_clustered: over the clustered points
+ *   only, as if the noise points were not there;
+ * - ari_all, nmi_all: over all points, noise taken as one more cluster
+ *   (the noise points then agree with each other, which rewards nothing:
+ *   a large noise share lowers both).
+ * With no point clustered the three _clustered scores are NaN, acc_all 0.
+ * Errors: n == 0, a negative truth, pred below -1 (AE_ERR_ARG naming the
+ * index), tables too large (as ae_contingency_build). */
+typedef struct {
+    size_t n, n_clustered;
+    double clustered_fraction;
+    double acc_all, ari_all, nmi_all;
+    double acc_clustered, ari_clustered, nmi_clustered;
+} ae_noise_scores;
+
+/* Whether pred holds a -1 (the caller then wants ae_score_noise, not ae_score_labels). */
+int ae_labels_have_noise(const int32_t *pred, size_t n);
+ae_status ae_score_noise(const int32_t *truth, const int32_t *pred, size_t n, ae_noise_scores *out, ae_error *err);
+
 /* Mean silhouette coefficient, Euclidean, exact over all points when
  * sample == 0 or sample >= n, else over a random subset of `sample` points
  * drawn without replacement by ae_rng seeded with `seed` (scikit-learn's

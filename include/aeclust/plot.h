@@ -81,6 +81,13 @@ ae_status ae_plot_loss(const char *path, const ae_train_history *h, const ae_plo
 ae_status ae_plot_elbow(const char *path, const int *k, const double *inertia, int n, const ae_plot_opts *o,
                         ae_error *err);
 
+/* The k-distance curve (ae_kdistance's output: n distances, in the order
+ * given, normally descending) against the point's rank 1..n, for choosing
+ * DBSCAN's eps at its knee. k > 0 names the neighbour on the y axis ("distance
+ * to the k-th nearest point"); 0: "k-distance". */
+ae_status ae_plot_kdistance(const char *path, const double *kdist, size_t n, int k, const ae_plot_opts *o,
+                            ae_error *err);
+
 /* 2-D scatter of xy (n, 2), one dot per row, coloured by labels (n entries, or
  * NULL: one colour and no legend), with a legend naming each id present (via
  * o->names / o->name_prefix). Dots are drawn in a fixed shuffled order so no

@@ -13,6 +13,7 @@
 static const cli_subcommand kinds[] = {
     {"loss", plot_loss, "training curves from a history CSV (epoch,train_loss,val_loss)"},
     {"elbow", plot_elbow, "inertia against k from a CSV (k,inertia)"},
+    {"kdistance", plot_kdistance, "k-distance curve from aeclust dbscan --kdistance (CSV) or an .npy, to choose eps"},
     {"scatter", plot_scatter, "2-D points (n x 2 .npy) coloured by a label per point"},
     {"strip", plot_strip, "several 2-D scatters side by side (latent snapshots)"},
     {"confusion", plot_confusion, "confusion-matrix heat map, clusters in Hungarian-matched order"},

@@ -9,6 +9,8 @@
 
 int cmd_export(int argc, char **argv);
 int cmd_gmm(int argc, char **argv);
+int cmd_dbscan(int argc, char **argv);
+int cmd_hdbscan(int argc, char **argv);
 int cmd_kmeans(int argc, char **argv);
 int cmd_tsne(int argc, char **argv);
 int cmd_pca(int argc, char **argv);

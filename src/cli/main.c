@@ -14,6 +14,8 @@ static const cli_subcommand commands[] = {
     {"summary", cmd_summary, "print an experiment's (or a model file's) layers and parameter counts"},
     {"report", cmd_report, "rebuild a run folder's report.html (results, tables, figures)"},
     {"gmm", cmd_gmm, "Gaussian mixture by EM on a matrix (.npy or IDX)"},
+    {"dbscan", cmd_dbscan, "DBSCAN density clustering (noise labelled -1)"},
+    {"hdbscan", cmd_hdbscan, "HDBSCAN density clustering (noise labelled -1)"},
     {"kmeans", cmd_kmeans, "k-means on a matrix (.npy or IDX)"},
     {"tsne", cmd_tsne, "t-SNE: a 2-D embedding of a matrix (.npy or IDX)"},
     {"pca", cmd_pca, "PCA: a matrix's top principal components and explained variance"},

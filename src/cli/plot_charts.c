@@ -1,4 +1,4 @@
-/* aeclust plot loss | elbow | scatter | strip | confusion: the chart kinds. */
+/* aeclust plot loss | elbow | kdistance | scatter | strip | confusion: the chart kinds. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,5 +262,64 @@ done:
     ae_contingency_free(&c);
     ae_labels_free(&y);
     ae_labels_free(&p);
+    return rc;
+}
+
+/* The curve from `aeclust dbscan --kdistance` (CSV with a kdistance column)
+ * or a vector .npy (n values, one row or one column). */
+int plot_kdistance(int argc, char **argv)
+{
+    cli_opt opts[] = {
+        {.name = "input", .metavar = "FILE", .help = "CSV with a kdistance column, or an .npy of n values (required)"},
+        {.name = "k", .metavar = "K", .help = "the neighbour the distances are to, for the axis title (0: unnamed)", .def = "0"},
+        PLOT_CHART_OPTS,
+    };
+    cli_command cmd = {"plot kdistance", "", "k-distance curve: each point's distance to its k-th neighbour, sorted",
+                       opts, N_OPTS(opts)};
+    int rc = plot_start(&cmd, argc, argv);
+    if (rc >= 0) return rc;
+    if ((rc = cli_require(&cmd, "input"))) return rc;
+    ae_plot_opts po;
+    if ((rc = plot_chart_opts(&cmd, &po))) return rc;
+    char msg[256];
+    long k;
+    if (cli_long(cli_get(&cmd, "k"), 0, 1L << 30, &k, msg, sizeof msg)) return cli_fail("%s: %s", cmd.name, msg);
+    const char *path = cli_get(&cmd, "input")->value;
+    size_t len = strlen(path);
+    double *kd = NULL;
+    size_t n = 0;
+    ae_error err = {0};
+    if (len >= 4 && !strcmp(path + len - 4, ".npy")) {
+        ae_matrix m = {0};
+        if (ae_matrix_load(path, &m, &err)) return plot_report(&cmd, &err);
+        if (m.rows != 1 && m.cols != 1) {
+            rc = cli_fail("%s: %s is %zu x %zu, a k-distance curve is one row or one column", cmd.name, path, m.rows,
+                          m.cols);
+            ae_matrix_free(&m);
+            return rc;
+        }
+        n = m.rows * m.cols;
+        kd = malloc(n * sizeof *kd);
+        if (kd)
+            for (size_t i = 0; i < n; i++) kd[i] = m.data[i];
+        ae_matrix_free(&m);
+    } else {
+        plot_csv csv;
+        if ((rc = plot_csv_read(cmd.name, path, &csv))) return rc;
+        int ck = plot_csv_column(&csv, "kdistance");
+        if (ck < 0) {
+            plot_csv_free(&csv);
+            return cli_fail("%s: %s has no 'kdistance' column (as written by aeclust dbscan --kdistance)", cmd.name,
+                            path);
+        }
+        n = (size_t)csv.n_rows;
+        kd = malloc((n ? n : 1) * sizeof *kd);
+        if (kd)
+            for (size_t i = 0; i < n; i++) kd[i] = csv.values[i * (size_t)csv.n_cols + (size_t)ck];
+        plot_csv_free(&csv);
+    }
+    if (!kd) return cli_fail("%s: out of memory", cmd.name);
+    rc = ae_plot_kdistance(cli_get(&cmd, "out")->value, kd, n, (int)k, &po, &err) ? plot_report(&cmd, &err) : 0;
+    free(kd);
     return rc;
 }

@@ -10,6 +10,7 @@
 
 int plot_loss(int argc, char **argv);
 int plot_elbow(int argc, char **argv);
+int plot_kdistance(int argc, char **argv);
 int plot_scatter(int argc, char **argv);
 int plot_strip(int argc, char **argv);
 int plot_confusion(int argc, char **argv);

@@ -2,6 +2,7 @@
  * curves and the elbow). A non-finite y breaks a line; a series with no
  * finite point is left out with its legend entry. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "viz.h"
@@ -160,4 +161,21 @@ ae_status ae_plot_elbow(const char *path, const int *k, const double *inertia, i
     ae_status st = ae_plot_lines(path, &s, 1, &d, err);
     free(x);
     return st;
+}
+
+ae_status ae_plot_kdistance(const char *path, const double *kdist, size_t n, int k, const ae_plot_opts *o,
+                            ae_error *err)
+{
+    if (n < 1 || !kdist) return ae_fail(err, AE_ERR_ARG, "%s: the k-distance curve has no point", path ? path : "k-distance chart");
+    if (n > (size_t)1 << 30) return ae_fail(err, AE_ERR_ARG, "%s: %zu points are too many for a chart", path, n);
+    ae_plot_opts d = o ? *o : ae_plot_defaults();
+    char ylab[64];
+    if (k > 0)
+        snprintf(ylab, sizeof ylab, "distance to the %d-th nearest point", k);
+    else
+        snprintf(ylab, sizeof ylab, "k-distance");
+    if (!d.x_label) d.x_label = "points, by decreasing k-distance";
+    if (!d.y_label) d.y_label = ylab;
+    ae_plot_series s = {.name = NULL, .x = NULL, .y = kdist, .n = (int)n, .markers = n <= 40};
+    return ae_plot_lines(path, &s, 1, &d, err);
 }
