@@ -9,6 +9,8 @@ static const ae_run_clusterer *const clusterers[] = {
     &ae_run_kmeans,
     &ae_run_gmm,
     &ae_run_pca_kmeans,
+    &ae_run_dbscan,
+    &ae_run_hdbscan,
 };
 #define N_CLUSTERERS (sizeof clusterers / sizeof clusterers[0])
 

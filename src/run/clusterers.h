@@ -46,5 +46,7 @@ ae_status ae_run_cluster(run_ctx *r, const char *space, const ae_run_clusterer *
 extern const ae_run_clusterer ae_run_kmeans;
 extern const ae_run_clusterer ae_run_gmm;
 extern const ae_run_clusterer ae_run_pca_kmeans;
+extern const ae_run_clusterer ae_run_dbscan;
+extern const ae_run_clusterer ae_run_hdbscan;
 
 #endif

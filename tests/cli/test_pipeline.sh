@@ -45,6 +45,25 @@ else
   not_ok "three clusterers scored on two splits" "$(cat "$T/err")"
 fi
 
+# a clusterer without predict (DBSCAN) scores the fit set alone, says so, and counts its noise
+rm -rf "$T/db"
+if "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/db" --set cluster.method=dbscan,kmeans \
+     --set data.fit=test --set data.fit_limit=1000 --set data.score=fit,test --set cluster.n_init=1 \
+     --set cluster.dbscan_eps=6 --set cluster.dbscan_min_samples=5 --set report.figures=no >/dev/null 2>"$T/err"; then
+  n_db=$(grep -c '"clusterer": "dbscan"' "$T/db/metrics.json"); n_km=$(grep -c '"clusterer": "kmeans"' "$T/db/metrics.json")
+  [ "$n_db" -eq 1 ] && [ "$n_km" -eq 2 ] && ok "dbscan scored on the fit set only, k-means on both" \
+    || not_ok "dbscan scored on the fit set only, k-means on both" "dbscan $n_db, kmeans $n_km records"
+  grep -q '"scores": "fit set only (no predict)"' "$T/db/metrics.json" && grep -q 'scored on the set it was fitted on only' "$T/db/report.html" \
+    && ok "metrics.json and the report say dbscan has no predict" || not_ok "metrics.json and the report say dbscan has no predict"
+  grep -q '"clustered": 0\.' "$T/db/metrics.json" && grep -q '"acc_clustered"' "$T/db/metrics.json" \
+    && ok "a noisy assignment records its clustered fraction" || not_ok "a noisy assignment records its clustered fraction" "$(grep -A12 dbscan "$T/db/metrics.json" | head -20)"
+else
+  not_ok "dbscan scored on the fit set only, k-means on both" "$(cat "$T/err")"
+fi
+expect_error "hdbscan min_cluster_size larger than the fit set" "cluster\.hdbscan_min_cluster_size = 2000 is larger than the 1000 points" "$T/hd" \
+  -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/hd" --set cluster.method=hdbscan --set data.fit=test \
+     --set data.fit_limit=1000 --set cluster.hdbscan_min_cluster_size=2000 --quiet
+
 # typed settings: a cross-key problem names the file and line it came from
 printf '[experiment]\nseed = 1\n[cluster]\nmethod = none, kmeans\n' > "$T/bad.ini"
 expect_error "method none with a clusterer names the line" "bad\.ini:4: cluster\.method = none cannot be listed" - \
