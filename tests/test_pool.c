@@ -258,9 +258,10 @@ static void test_set_threads_bounds(void **state)
     const char *env = getenv("OMP_NUM_THREADS");
     char *saved = env ? strdup(env) : NULL;
     ae_error err;
-    for (int n = 1; n <= AE_THREADS_MAX; n += n < 8 ? 1 : 31) {
-        assert_int_equal(ae_set_threads(n, &err), AE_OK);
-        assert_int_equal(ae_threads(), n);
+    const int good[] = {1, 2, 3, 4, 5, 8, 64, AE_THREADS_MAX - 1, AE_THREADS_MAX};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        assert_int_equal(ae_set_threads(good[i], &err), AE_OK);
+        assert_int_equal(ae_threads(), good[i]);
     }
     assert_int_equal(ae_set_threads(5, &err), AE_OK);
     const int bad[] = {-1, AE_THREADS_MAX + 1, 1000000};
