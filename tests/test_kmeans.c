@@ -9,6 +9,7 @@
 
 #include "aeclust/data.h"
 #include "aeclust/kmeans.h"
+#include "aeclust/threads.h"
 #include "cluster/kmeans_internal.h"
 
 /* ---- golden numbers (tests/ref/kmeans_golden.py) ---- */
@@ -620,6 +621,41 @@ static void test_large_offset(void **state)
     ae_matrix_free(&y);
 }
 
+/* The passes on the thread pool (statistics, the centred copy, k-means++
+ * trials, inertia) add fixed blocks in block order: 1 and 3 threads give the
+ * same bits. 4,200 x 1,000 values far from the origin: above AE_KM_PAR_MIN,
+ * so every pass runs on the pool, and with the centred copy. */
+static void test_thread_count_does_not_matter(void **state)
+{
+    (void)state;
+    const size_t n = 4200, d = 1000;
+    double c[4 * 1000];
+    for (uint64_t b = 0; b < 4; b++)
+        for (uint64_t l = 0; l < d; l++) c[b * d + l] = 100.0 + (double)(mix(key(103, b, l, 0)) % 5);
+    ae_matrix x;
+    blobs(&x, 3, n, d, c, 4, 3.0);
+    assert_true(n * d >= AE_KM_PAR_MIN);
+    ae_kmeans_opts o = opts_k(4, 2);
+    o.max_iter = 10;
+    ae_kmeans_result a, b;
+    assert_int_equal(ae_set_threads(1, NULL), AE_OK);
+    assert_int_equal(ae_kmeans_fit(&x, &o, &a, NULL), AE_OK);
+    assert_int_equal(ae_set_threads(3, NULL), AE_OK);
+    assert_int_equal(ae_kmeans_fit(&x, &o, &b, NULL), AE_OK);
+    ae_km_work w;
+    assert_int_equal(ae_km_work_init(&w, &x, 4, false, NULL), AE_OK);
+    assert_non_null(w.xcopy); /* the centring pass ran */
+    ae_km_work_free(&w);
+    assert_int_equal(ae_set_threads(0, NULL), AE_OK);
+    assert_memory_equal(a.centroids.data, b.centroids.data, 4 * d * sizeof(float));
+    assert_memory_equal(a.labels.data, b.labels.data, n * sizeof(int32_t));
+    assert_memory_equal(&a.inertia, &b.inertia, sizeof a.inertia);
+    assert_int_equal(a.n_iter, b.n_iter);
+    ae_kmeans_result_free(&a);
+    ae_kmeans_result_free(&b);
+    ae_matrix_free(&x);
+}
+
 /* ---- errors ---- */
 
 static void expect_fit_error(const ae_matrix *x, ae_kmeans_opts o, ae_status want, const char *msg)
@@ -727,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_fashion_lloyd_vs_sklearn),
         cmocka_unit_test(test_fashion_restarts_vs_sklearn),
         cmocka_unit_test(test_pruning_changes_nothing),
+        cmocka_unit_test(test_thread_count_does_not_matter),
         cmocka_unit_test(test_predict_agrees_with_fit),
         cmocka_unit_test(test_same_seed_same_result),
         cmocka_unit_test(test_seeds_drive_plusplus),

@@ -1,10 +1,10 @@
 /* The image layers: conv2d and conv2d_transpose against direct (naive)
  * convolution written here from the definitions, batches split into chunks
  * and threads against the same samples one at a time (and the same bits run
- * after run), the worker pool and the GEMM splitter, max-pool routing,
- * up-sampling, reshape and flatten by hand. Their finite-difference gradient
- * checks (every image layer over strides 1-3, same/valid/pP, odd sizes, and a
- * model with every image layer) are cases of test_nn_layers.c. */
+ * after run), the GEMM splitter (the pool itself: test_pool.c), max-pool
+ * routing, up-sampling, reshape and flatten by hand. Their finite-difference
+ * gradient checks (every image layer over strides 1-3, same/valid/pP, odd
+ * sizes, and a model with every image layer) are cases of test_nn_layers.c. */
 #include "test_util.h"
 
 #include "aeclust/nn.h"
@@ -295,52 +295,6 @@ static void test_chunked_batches(void **state)
     ae_pool_free(pool);
 }
 
-/* ---- the worker pool ---- */
-
-typedef struct {
-    int *runs;      /* (n) times each chunk ran */
-    int *thread_ok; /* set to 0 when a thread index is out of range */
-    int threads;
-} pool_probe;
-
-static void count_chunk(void *arg, int chunk, int thread)
-{
-    pool_probe *p = arg;
-    __atomic_fetch_add(&p->runs[chunk], 1, __ATOMIC_RELAXED);
-    if (thread < 0 || thread >= p->threads) __atomic_store_n(p->thread_ok, 0, __ATOMIC_RELAXED);
-}
-
-/* Every chunk of every job runs exactly once, with a thread index in range,
- * over many back-to-back jobs of changing sizes (a helper waking late must
- * not run a chunk of a finished job); a pool of 1 runs all on the caller. */
-static void test_worker_pool(void **state)
-{
-    (void)state;
-    enum { MAXN = 64 };
-    for (int threads = 1; threads <= 4; threads++) {
-        ae_pool *w;
-        ae_error err;
-        assert_int_equal(ae_pool_new(threads, &w, &err), AE_OK);
-        assert_int_equal(ae_pool_threads(w), threads);
-        int runs[MAXN], ok = 1;
-        pool_probe p = {.runs = runs, .thread_ok = &ok, .threads = threads};
-        for (int job = 0; job < 3000; job++) {
-            const int n = 1 + job % MAXN;
-            memset(runs, 0, sizeof runs);
-            ae_pool_run(w, n, count_chunk, &p);
-            for (int i = 0; i < MAXN; i++)
-                if (runs[i] != (i < n)) fail_msg("%d threads, job %d: chunk %d ran %d times", threads, job, i, runs[i]);
-        }
-        assert_true(ok);
-        ae_pool_free(w);
-    }
-    ae_pool *none = NULL;
-    assert_int_equal(ae_pool_threads(none), 1);
-    ae_error err;
-    assert_int_equal(ae_pool_new(0, &none, &err), AE_ERR_ARG);
-    assert_null(none);
-}
-
 /* ---- by hand ---- */
 
 static void test_maxpool_routing(void **state)
@@ -469,7 +423,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_conv_forward_vs_naive),
         cmocka_unit_test(test_chunked_batches),
-        cmocka_unit_test(test_worker_pool),
         cmocka_unit_test(test_maxpool_routing),
         cmocka_unit_test(test_maxpool_overlap_and_nan),
         cmocka_unit_test(test_upsample_by_hand),

@@ -1,9 +1,8 @@
 /* Noise models and data augmentation: distributions, exact counts, determinism, errors. */
 #include "test_util.h"
 
-#include <omp.h>
-
 #include "aeclust/noise.h"
+#include "aeclust/threads.h"
 
 #define D 784 /* 28x28 */
 
@@ -254,14 +253,14 @@ static void test_noise_determinism(void **state)
     size_t n = 300; /* above the threading threshold */
     ae_matrix x = random_images(n, D, 8), a = filled(n, D, 0), b = filled(n, D, 0);
     for (int kind = AE_NOISE_GAUSSIAN; kind <= AE_NOISE_RANDOM_SHADES; kind++) {
+        assert_int_equal(ae_set_threads(3, NULL), AE_OK);
         apply_ok((ae_noise_kind)kind, 0.3, &x, 55, &a);
         apply_ok((ae_noise_kind)kind, 0.3, &x, 55, &b);
         assert_memory_equal(a.data, b.data, n * D * sizeof(float));
         /* the same with one thread: per-image streams do not depend on the schedule */
-        int nt = omp_get_max_threads();
-        omp_set_num_threads(1);
+        assert_int_equal(ae_set_threads(1, NULL), AE_OK);
         apply_ok((ae_noise_kind)kind, 0.3, &x, 55, &b);
-        omp_set_num_threads(nt);
+        assert_int_equal(ae_set_threads(0, NULL), AE_OK); /* back to the default */
         assert_memory_equal(a.data, b.data, n * D * sizeof(float));
         apply_ok((ae_noise_kind)kind, 0.3, &x, 56, &b);
         assert_memory_not_equal(a.data, b.data, n * D * sizeof(float));

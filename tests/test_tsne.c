@@ -9,9 +9,8 @@
  * rebuilt here exactly as the script builds them. */
 #include "test_util.h"
 
-#include <omp.h>
-
 #include "aeclust/rng.h"
+#include "aeclust/threads.h"
 #include "aeclust/tsne.h"
 #include "cluster/tsne_internal.h"
 
@@ -485,9 +484,9 @@ static void test_same_seed_same_output(void **state)
     ae_matrix_free(&x);
 }
 
-/* The library's own threads do not change a bit of the result. (OpenBLAS's
- * thread count cannot be changed here: the init's one GEMM runs on the
- * calling thread for that reason.) */
+/* The thread count does not change a bit of the result (ae_set_threads sets
+ * the pool's and OpenBLAS's: the init's one GEMM runs on the calling thread
+ * for that reason). */
 static void test_thread_count_does_not_matter(void **state)
 {
     (void)state;
@@ -497,12 +496,11 @@ static void test_thread_count_does_not_matter(void **state)
     ae_tsne_opts o = ae_tsne_defaults();
     o.n_iter = 100;
     ae_tsne_result a, b;
-    int threads = omp_get_max_threads();
-    omp_set_num_threads(1);
+    assert_int_equal(ae_set_threads(1, NULL), AE_OK);
     assert_int_equal(ae_tsne_fit(&x, &o, &a, NULL), AE_OK);
-    omp_set_num_threads(3);
+    assert_int_equal(ae_set_threads(3, NULL), AE_OK);
     assert_int_equal(ae_tsne_fit(&x, &o, &b, NULL), AE_OK);
-    omp_set_num_threads(threads);
+    assert_int_equal(ae_set_threads(0, NULL), AE_OK); /* back to the default */
     assert_memory_equal(a.y.data, b.y.data, 2 * n * sizeof(float));
     assert_true(a.kl == b.kl);
     ae_tsne_result_free(&a), ae_tsne_result_free(&b);

@@ -56,8 +56,8 @@
  * encoding and training allocate nothing per batch. A model is not safe to use
  * from two threads at once (the workspace is shared). Image layers share a
  * batch between the calling thread and the model's helper threads (as many
- * threads in all as omp_get_max_threads(); OMP_NUM_THREADS=1 keeps them on
- * one), except in a model whose dense layers are big enough for OpenBLAS's
+ * threads in all as ae_threads(), aeclust/threads.h; 1 keeps them on one),
+ * except in a model whose dense layers are big enough for OpenBLAS's
  * own threads; a given thread count always gives the same numbers.
  * The library never prints: training reports through an optional callback. */
 #ifndef AECLUST_NN_H

@@ -24,8 +24,8 @@
  *   test at the same theta. theta = 0 gives the exact gradient (O(n^2)).
  * - Reproducible: no step depends on the number of threads; the same input,
  *   options and seed give bit-identical output on the same machine.
- * - Threads: the project's own small thread split (src/metrics/split_threads.h),
- *   not OpenMP regions; the GEMMs run inside those threads, one per thread.
+ * - Threads: the library's pool of ae_threads() threads (aeclust/threads.h);
+ *   the neighbour search's GEMMs run inside those threads, one per thread.
  * - Memory: at the peak (building P) about 8k + d floats and ints per point,
  *   2.9 KB a point at perplexity 30 for 32 columns (200 MB for 70,000 points);
  *   during the descent about 3k + 40. The PCA needs d^2 doubles. Never O(n^2). */

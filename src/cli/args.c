@@ -3,18 +3,32 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aeclust/threads.h"
+
+/* --threads, which every command takes: defined once here rather than in
+ * each command's table, and applied by cli_start. */
+static cli_opt threads_opt = {.name = "threads",
+                              .metavar = "N",
+                              .help = "threads to compute on",
+                              .def = "all CPUs, or OMP_NUM_THREADS when set"};
+
+static bool is_named(const cli_opt *o, const char *name, size_t len)
+{
+    return strlen(o->name) == len && strncmp(o->name, name, len) == 0;
+}
+
 static cli_opt *find(cli_command *cmd, const char *name, size_t len)
 {
     for (int i = 0; i < cmd->n_opts; i++)
-        if (strlen(cmd->opts[i].name) == len && strncmp(cmd->opts[i].name, name, len) == 0)
-            return &cmd->opts[i];
-    return NULL;
+        if (is_named(&cmd->opts[i], name, len)) return &cmd->opts[i];
+    return is_named(&threads_opt, name, len) ? &threads_opt : NULL;
 }
 
 cli_opt *cli_get(cli_command *cmd, const char *name) { return find(cmd, name, strlen(name)); }
@@ -23,8 +37,8 @@ int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, int max
               size_t n)
 {
     *n_pos = 0;
-    for (int i = 0; i < cmd->n_opts; i++) {
-        cli_opt *o = &cmd->opts[i];
+    for (int i = 0; i <= cmd->n_opts; i++) {
+        cli_opt *o = i < cmd->n_opts ? &cmd->opts[i] : &threads_opt;
         o->value = o->def;
         o->given = 0;
         o->n_list = 0;
@@ -80,8 +94,8 @@ void cli_usage(const cli_command *cmd, FILE *f)
 {
     fprintf(f, "usage: aeclust %s%s%s [options]\n  %s\n\noptions:\n", cmd->name, *cmd->args ? " " : "", cmd->args,
             cmd->summary);
-    for (int i = 0; i < cmd->n_opts; i++) {
-        const cli_opt *o = &cmd->opts[i];
+    for (int i = 0; i <= cmd->n_opts; i++) {
+        const cli_opt *o = i < cmd->n_opts ? &cmd->opts[i] : &threads_opt;
         char left[64];
         snprintf(left, sizeof left, "--%s%s%s", o->name, o->metavar ? " " : "", o->metavar ? o->metavar : "");
         fprintf(f, "  %-24s %s", left, o->help);
@@ -199,7 +213,14 @@ int cli_start(cli_command *cmd, int argc, char **argv, const char **pos, int max
         cli_usage(cmd, stdout);
         return 0;
     }
-    return rc < 0 ? cli_fail("%s", msg) : -1;
+    if (rc < 0) return cli_fail("%s", msg);
+    if (threads_opt.given) {
+        long n;
+        ae_error err;
+        if (cli_long(&threads_opt, 1, AE_THREADS_MAX, &n, msg, sizeof msg)) return cli_fail("%s: %s", cmd->name, msg);
+        if (ae_set_threads((int)n, &err)) return cli_fail("%s: %s", cmd->name, err.msg);
+    }
+    return -1;
 }
 
 static void subcommand_usage(FILE *f, const cli_subcommand *t, size_t n, const char *header, const char *footer)

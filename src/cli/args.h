@@ -30,14 +30,17 @@ typedef struct {
     int n_opts;
 } cli_command;
 
-/* Parses argv[1..] of a command. Positional arguments go to pos (at most max_pos).
+/* Parses argv[1..] of a command (its table's options and --threads).
+ * Positional arguments go to pos (at most max_pos).
  * On error writes one line to err (size n) and returns -1; returns 1 for --help. */
 int cli_parse(cli_command *cmd, int argc, char **argv, const char **pos, int max_pos, int *n_pos, char *err,
               size_t n);
 
 /* cli_parse plus what every command does with its outcome: returns -1 to go
  * on, else the exit status (0 after printing the usage for --help, 2 after
- * printing the error). */
+ * printing the error). Every command also takes --threads N (not in its
+ * table: cli_parse knows it, cli_usage lists it), which cli_start hands to
+ * ae_set_threads. */
 int cli_start(cli_command *cmd, int argc, char **argv, const char **pos, int max_pos, int *n_pos);
 
 /* Prints the command's usage with every option and its default. */

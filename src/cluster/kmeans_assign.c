@@ -125,18 +125,34 @@ static double sqdist_double(const float *a, const float *b, size_t d)
     return s;
 }
 
+typedef struct {
+    const float *x, *centroids;
+    size_t n, d;
+    const int32_t *labels;
+    double *part;
+} inertia_job;
+
+/* part[b] = the squared distances of block b's rows, for the blocks in [lo, hi). */
+static void inertia_blocks(void *ctx, size_t lo, size_t hi, int thread)
+{
+    (void)thread;
+    const inertia_job *j = ctx;
+    const size_t n = j->n, d = j->d;
+    for (size_t b = lo; b < hi; b++) {
+        double s = 0.0;
+        size_t end = (b + 1) * AE_KM_BLOCK < n ? (b + 1) * AE_KM_BLOCK : n;
+        for (size_t i = b * AE_KM_BLOCK; i < end; i++)
+            s += sqdist_double(j->x + i * d, j->centroids + (size_t)j->labels[i] * d, d);
+        j->part[b] = s;
+    }
+}
+
 double ae_km_inertia(const float *x, size_t n, size_t d, const float *centroids, const int32_t *labels,
                      double *part)
 {
     const size_t nb = (n + AE_KM_BLOCK - 1) / AE_KM_BLOCK;
-#pragma omp parallel for schedule(static) if (n * d >= AE_KM_PAR_MIN)
-    for (size_t b = 0; b < nb; b++) {
-        double s = 0.0;
-        size_t end = (b + 1) * AE_KM_BLOCK < n ? (b + 1) * AE_KM_BLOCK : n;
-        for (size_t i = b * AE_KM_BLOCK; i < end; i++)
-            s += sqdist_double(x + i * d, centroids + (size_t)labels[i] * d, d);
-        part[b] = s;
-    }
+    inertia_job j = {x, centroids, n, d, labels, part};
+    ae_pool_for(n * d >= AE_KM_PAR_MIN ? ae_pool_shared() : NULL, nb, ae_pool_grain(nb, 1), inertia_blocks, &j);
     double total = 0.0;
     for (size_t b = 0; b < nb; b++) total += part[b];
     return total;

@@ -34,15 +34,24 @@ static void sqdist4(const float *x, const float *c0, const float *c1, const floa
     out[3] = s3;
 }
 
-/* For each candidate t: trial[t] = min(closest, |x - x_cand[t]|^2) per row and
- * pots[t] = its sum (per-block partial sums added in block order). */
-static void trial_potentials(ae_km_work *w, const size_t *cand, int nc, double *pots)
+typedef struct {
+    ae_km_work *w;
+    const size_t *cand;
+    int nc;
+} trial_job;
+
+/* Blocks [lo, hi) of rows: their trial distances and per-block sums. */
+static void trial_blocks(void *ctx, size_t lo, size_t hi, int thread)
 {
+    (void)thread;
+    const trial_job *j = ctx;
+    ae_km_work *w = j->w;
     const size_t n = w->n, d = w->d, L = (size_t)w->ntrials;
     const float *x = w->x, *closest = w->closest;
+    const size_t *cand = j->cand;
+    const int nc = j->nc;
     float *trial = w->trial;
-#pragma omp parallel for schedule(static) num_threads(w->nthreads) if (n * d * (size_t)nc >= AE_KM_PAR_MIN)
-    for (size_t b = 0; b < w->nblocks; b++) {
+    for (size_t b = lo; b < hi; b++) {
         double *part = w->block + b * L;
         for (int t = 0; t < nc; t++) part[t] = 0.0;
         size_t end = (b + 1) * AE_KM_BLOCK < n ? (b + 1) * AE_KM_BLOCK : n;
@@ -61,6 +70,17 @@ static void trial_potentials(ae_km_work *w, const size_t *cand, int nc, double *
             }
         }
     }
+}
+
+/* For each candidate t: trial[t] = min(closest, |x - x_cand[t]|^2) per row and
+ * pots[t] = its sum (per-block partial sums added in block order: the same
+ * for any number of threads). */
+static void trial_potentials(ae_km_work *w, const size_t *cand, int nc, double *pots)
+{
+    const size_t L = (size_t)w->ntrials;
+    trial_job j = {w, cand, nc};
+    ae_pool_for(ae_km_pass_pool(w, w->n * w->d * (size_t)nc), w->nblocks, ae_pool_grain(w->nblocks, 1), trial_blocks,
+                &j);
     for (int t = 0; t < nc; t++) {
         double s = 0.0;
         for (size_t b = 0; b < w->nblocks; b++) s += w->block[b * L + (size_t)t];

@@ -28,9 +28,10 @@
  * bounds, moving the few rows that change) is single-threaded on purpose:
  * OpenMP regions interleaved with OpenBLAS calls made a pass 2-10x slower
  * here, each pool's idle workers spinning on the cores the other needs.
- * Passes without a GEMM (statistics, k-means++, inertia) use OpenMP over
- * fixed row blocks whose partial sums are added in block order, so results do
- * not depend on the number of threads. */
+ * Passes without a GEMM (statistics, centring, k-means++, inertia) run on the
+ * library's pool (core/pool.h) over fixed blocks of AE_KM_BLOCK rows whose
+ * partial sums are added in block order, so results do not depend on the
+ * number of threads. */
 #ifndef AE_KMEANS_INTERNAL_H
 #define AE_KMEANS_INTERNAL_H
 
@@ -40,6 +41,7 @@
 
 #include "aeclust/kmeans.h"
 #include "aeclust/rng.h"
+#include "core/pool.h"
 
 typedef struct {
     size_t n, d;
@@ -72,7 +74,7 @@ typedef struct {
     double *sums;    /* (k, d) sum of the xs rows of each cluster, kept up to date (fit only) */
     int64_t *counts; /* (k) cluster sizes (fit only) */
 
-    int nthreads;    /* OpenMP threads for the passes without a GEMM */
+    ae_pool *pool;   /* the shared pool, for the passes without a GEMM; NULL: one thread */
     size_t nblocks;  /* ceil(n / AE_KM_BLOCK) */
     double *block;   /* (nblocks, ntrials) per-block partial sums */
     int ntrials;     /* k-means++ candidates per step: 2 + floor(ln k) */
@@ -81,10 +83,18 @@ typedef struct {
 } ae_km_work;
 
 /* A pass without a GEMM goes parallel only when it touches at least this many
- * values: below it, OpenMP's fork costs more than it saves, and its workers,
- * spinning after the region, would take the cores from OpenBLAS's threads in
- * the GEMMs that follow (this made the small test cases 5x slower). */
+ * values: below it, waking the pool's helpers costs more than they save
+ * (under OpenMP, whose workers spun after each region and took the cores from
+ * OpenBLAS's threads in the GEMMs that followed, small test cases ran 5x
+ * slower). */
 #define AE_KM_PAR_MIN ((size_t)1 << 22)
+
+/* The pool for a pass touching `values` values: w's below AE_KM_PAR_MIN,
+ * else none (the calling thread). */
+static inline ae_pool *ae_km_pass_pool(const ae_km_work *w, size_t values)
+{
+    return values >= AE_KM_PAR_MIN ? w->pool : NULL;
+}
 
 /* Rows per block of ae_km_work.block: fixed so sums add up in the same order
  * whatever the thread count. */

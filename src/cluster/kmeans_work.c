@@ -5,10 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
 #include "kmeans_internal.h"
 
 /* Rows per GEMM: big enough that OpenBLAS's threads pay off (measured best
@@ -58,22 +54,20 @@ void ae_km_work_free(ae_km_work *w)
     memset(w, 0, sizeof *w);
 }
 
-/* mean, xsq and sum_var, with per-block partial sums added in block order so
- * the result does not depend on the number of threads. */
-static ae_status column_stats(ae_km_work *w, ae_error *err)
-{
-    const size_t n = w->n, d = w->d, nb = w->nblocks;
-    const float *x = w->x;
-    bool ok = nb <= SIZE_MAX / d;
-    double *part = ok ? alloc_array(nb * d, sizeof *part, &ok) : NULL; // (nblocks, d), later (nblocks)
-    if (!ok) {
-        free(part);
-        return ae_fail(err, AE_ERR_NOMEM, "k-means: out of memory for column statistics (%zu x %zu)", n, d);
-    }
+typedef struct {
+    ae_km_work *w;
+    double *part; // (nblocks, d), later (nblocks)
+} stats_job;
 
-#pragma omp parallel for schedule(static) num_threads(w->nthreads) if (n * d >= AE_KM_PAR_MIN)
-    for (size_t b = 0; b < nb; b++) {
-        double *restrict s = part + b * d;
+/* part[b] = the column sums of block b's rows, for the blocks in [lo, hi). */
+static void column_sums(void *ctx, size_t lo, size_t hi, int thread)
+{
+    (void)thread;
+    const stats_job *j = ctx;
+    const size_t n = j->w->n, d = j->w->d;
+    const float *x = j->w->x;
+    for (size_t b = lo; b < hi; b++) {
+        double *restrict s = j->part + b * d;
         memset(s, 0, d * sizeof *s);
         size_t end = (b + 1) * AE_KM_BLOCK < n ? (b + 1) * AE_KM_BLOCK : n;
         for (size_t i = b * AE_KM_BLOCK; i < end; i++) {
@@ -82,14 +76,17 @@ static ae_status column_stats(ae_km_work *w, ae_error *err)
             for (size_t j = 0; j < d; j++) s[j] += xi[j];
         }
     }
-    for (size_t j = 0; j < d; j++) {
-        double s = 0.0;
-        for (size_t b = 0; b < nb; b++) s += part[b * d + j];
-        w->mean[j] = (float)(s / (double)n);
-    }
+}
 
-#pragma omp parallel for schedule(static) num_threads(w->nthreads) if (n * d >= AE_KM_PAR_MIN)
-    for (size_t b = 0; b < nb; b++) {
+/* xsq of block b's rows and part[b] = their sum, for the blocks in [lo, hi). */
+static void centred_norms(void *ctx, size_t lo, size_t hi, int thread)
+{
+    (void)thread;
+    const stats_job *j = ctx;
+    ae_km_work *w = j->w;
+    const size_t n = w->n, d = w->d;
+    const float *x = w->x;
+    for (size_t b = lo; b < hi; b++) {
         double s = 0.0;
         size_t end = (b + 1) * AE_KM_BLOCK < n ? (b + 1) * AE_KM_BLOCK : n;
         for (size_t i = b * AE_KM_BLOCK; i < end; i++) {
@@ -103,13 +100,52 @@ static ae_status column_stats(ae_km_work *w, ae_error *err)
             w->xsq[i] = (float)r;
             s += r;
         }
-        part[b] = s;
+        j->part[b] = s;
     }
+}
+
+/* mean, xsq and sum_var, with per-block partial sums added in block order so
+ * the result does not depend on the number of threads. */
+static ae_status column_stats(ae_km_work *w, ae_error *err)
+{
+    const size_t n = w->n, d = w->d, nb = w->nblocks;
+    bool ok = nb <= SIZE_MAX / d;
+    double *part = ok ? alloc_array(nb * d, sizeof *part, &ok) : NULL; // (nblocks, d), later (nblocks)
+    if (!ok) {
+        free(part);
+        return ae_fail(err, AE_ERR_NOMEM, "k-means: out of memory for column statistics (%zu x %zu)", n, d);
+    }
+    stats_job job = {w, part};
+    ae_pool *pool = ae_km_pass_pool(w, n * d);
+
+    ae_pool_for(pool, nb, ae_pool_grain(nb, 1), column_sums, &job);
+    for (size_t j = 0; j < d; j++) {
+        double s = 0.0;
+        for (size_t b = 0; b < nb; b++) s += part[b * d + j];
+        w->mean[j] = (float)(s / (double)n);
+    }
+
+    ae_pool_for(pool, nb, ae_pool_grain(nb, 1), centred_norms, &job);
     double total = 0.0;
     for (size_t b = 0; b < nb; b++) total += part[b];
     w->sum_var = total / (double)n;
     free(part);
     return AE_OK;
+}
+
+/* Rows [lo, hi) of xcopy = x - mean. */
+static void centre_rows(void *ctx, size_t lo, size_t hi, int thread)
+{
+    (void)thread;
+    ae_km_work *w = ctx;
+    const size_t d = w->d;
+    const float *mean = w->mean;
+    for (size_t i = lo; i < hi; i++) {
+        const float *restrict src = w->x + i * d;
+        float *restrict dst = w->xcopy + i * d;
+#pragma omp simd
+        for (size_t j = 0; j < d; j++) dst[j] = src[j] - mean[j];
+    }
 }
 
 /* xs = x, or a centred copy of x when x's offset would cost the GEMM precision. */
@@ -125,15 +161,7 @@ static ae_status choose_rows(ae_km_work *w, ae_error *err)
     bool ok = n <= SIZE_MAX / d;
     w->xcopy = ok ? alloc_array(n * d, sizeof(float), &ok) : NULL;
     if (!ok) return ae_fail(err, AE_ERR_NOMEM, "k-means: out of memory for a centred copy of %zu x %zu", n, d);
-    const float *x = w->x, *mean = w->mean;
-    float *xc = w->xcopy;
-#pragma omp parallel for schedule(static) num_threads(w->nthreads) if (n * d >= AE_KM_PAR_MIN)
-    for (size_t i = 0; i < n; i++) {
-        const float *restrict src = x + i * d;
-        float *restrict dst = xc + i * d;
-#pragma omp simd
-        for (size_t j = 0; j < d; j++) dst[j] = src[j] - mean[j];
-    }
+    ae_pool_for(ae_km_pass_pool(w, n * d), n, ae_pool_grain(n, 64), centre_rows, w);
     w->xs = w->xcopy;
     memset(w->off, 0, d * sizeof *w->off);
     return AE_OK;
@@ -147,11 +175,7 @@ ae_status ae_km_work_init(ae_km_work *w, const ae_matrix *x, int k, bool fit, ae
     w->d = d;
     w->k = k;
     w->x = x->data;
-#ifdef _OPENMP
-    w->nthreads = omp_get_max_threads();
-#else
-    w->nthreads = 1;
-#endif
+    w->pool = ae_pool_shared();
     size_t chunk = CHUNK_BYTES / (d * sizeof(float));
     size_t chunk_k = CHUNK_BYTES / (kk * sizeof(float));
     chunk = chunk_k < chunk ? chunk_k : chunk;

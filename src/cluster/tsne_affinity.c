@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "metrics/split_threads.h"
+#include "core/pool.h"
 #include "tsne_internal.h"
 
 #define PERPLEXITY_TOL 1e-5 /* on the entropy, in nats (sklearn's) */
@@ -21,8 +21,9 @@ typedef struct {
  * target, then bisect. Distances are taken relative to the row's smallest
  * (which changes neither the probabilities nor the entropy) so exp() cannot
  * underflow to an all-zero row. */
-static void calibrate_rows(void *ctx, size_t lo, size_t hi)
+static void calibrate_rows(void *ctx, size_t lo, size_t hi, int thread)
 {
+    (void)thread;
     const calib_ctx *c = ctx;
     int k = c->k;
     for (size_t i = lo; i < hi; i++) {
@@ -58,7 +59,7 @@ static void calibrate_rows(void *ctx, size_t lo, size_t hi)
 void tsne_calibrate(float *d2, size_t n, int k, double perplexity)
 {
     calib_ctx c = {d2, k, log(perplexity)};
-    ae_split_threads(calibrate_rows, &c, n, 512);
+    ae_pool_for(ae_pool_shared(), n, ae_pool_grain(n, 512), calibrate_rows, &c); /* row by row: any split */
 }
 
 void tsne_sparse_free(tsne_sparse *s)

@@ -4,29 +4,24 @@
  *   w_ij = 1 / (1 + |y_i - y_j|^2),  Z = sum_{k != l} w_kl,
  *
  * the attraction over the sparse P, the repulsion and Z by Barnes-Hut
- * (tsne_repulsion.c). One start of the thread split per iteration: each
- * thread takes groups of the tree one at a time, then blocks of rows of P.
- * Every point's sums depend only on the tree and P, and Z and the KL are
- * summed over points in a fixed order, so the result is the same for any
- * number of threads. The O(n^2) double-precision version is kept beside it
- * for the tests. */
+ * (tsne_repulsion.c). One loop on the pool (core/pool.h) per iteration:
+ * its threads claim groups of the tree, then blocks of rows of P. Every
+ * point's sums depend only on the tree and P, and Z and the KL are summed
+ * over points in a fixed order, so the result is the same for any number of
+ * threads. The O(n^2) double-precision version is kept beside it for the
+ * tests. */
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "metrics/split_threads.h"
 #include "tsne_internal.h"
-
-#define MAX_THREADS 64
 
 ae_status tsne_work_alloc(tsne_work *w, size_t n, ae_error *err)
 {
     memset(w, 0, sizeof *w);
     w->n = n;
-    w->n_threads = omp_get_max_threads();
-    if (w->n_threads > MAX_THREADS) w->n_threads = MAX_THREADS;
-    if (w->n_threads < 1) w->n_threads = 1;
+    w->pool = ae_pool_shared();
+    w->n_threads = ae_pool_threads(w->pool);
     w->list_cap = (n + 15) / 8 * 8; /* a list holds each point at most once, plus padding */
     void *lists = NULL;
     ae_status st = tsne_tree_alloc(&w->tree, n, err);
@@ -58,12 +53,22 @@ typedef struct {
     const float *y;
     float theta;
     int want_kl;
+    size_t group_grain, group_chunks; /* groups per chunk, chunks of groups */
+    size_t row_grain;                 /* rows per chunk of the attraction */
 } grad_ctx;
 
 typedef float v8f __attribute__((vector_size(32)));
 
 #define ROW_CHUNK 64   /* row entries gathered at a time for the vector loop */
 #define ROWS_A_TAKE 64 /* rows a thread takes at a time */
+
+/* Items per chunk: `grain`, or more when the groups' and the rows' chunks
+ * together would not fit one ae_pool_run. */
+static size_t chunk_items(size_t count, size_t grain)
+{
+    const size_t cap = AE_POOL_MAX_CHUNKS / 2;
+    return (count + grain - 1) / grain > cap ? (count + cap - 1) / cap : grain;
+}
 
 /* Attraction of point i; with want_kl also sum_j p_ij log(1 / w_ij). The
  * neighbours' offsets are gathered into small arrays first so that the
@@ -106,25 +111,20 @@ static void attraction(const grad_ctx *c, size_t i)
     c->w->kl[i] = kl;
 }
 
-/* Worker t of the split: takes groups until none is left, then blocks of
- * rows for the attraction (in index order: P streams from memory). */
-static void grad_worker(void *ctx, size_t lo, size_t hi)
+/* Chunk `chunk` of an iteration: the first ones are groups of the tree (the
+ * thread's own interaction list), the rest blocks of rows for the attraction
+ * (in index order: P streams from memory). */
+static void grad_chunk(void *ctx, int chunk, int thread)
 {
     const grad_ctx *c = ctx;
     tsne_work *w = c->w;
-    for (size_t t = lo; t < hi; t++) {
-        float *list = w->lists + t * 3 * w->list_cap;
-        for (;;) {
-            size_t g = atomic_fetch_add(&w->next_group, 1);
-            if (g >= w->tree.n_groups) break;
-            tsne_repulsion_group(w, g, c->theta, list);
-        }
-        for (;;) {
-            size_t r0 = atomic_fetch_add(&w->next_rows, ROWS_A_TAKE);
-            if (r0 >= w->n) break;
-            size_t r1 = w->n - r0 < ROWS_A_TAKE ? w->n : r0 + ROWS_A_TAKE;
-            for (size_t i = r0; i < r1; i++) attraction(c, i);
-        }
+    if ((size_t)chunk < c->group_chunks) {
+        float *list = w->lists + (size_t)thread * 3 * w->list_cap;
+        size_t g0 = (size_t)chunk * c->group_grain, g1 = g0 + c->group_grain;
+        for (size_t g = g0; g < g1 && g < w->tree.n_groups; g++) tsne_repulsion_group(w, g, c->theta, list);
+    } else {
+        size_t r0 = ((size_t)chunk - c->group_chunks) * c->row_grain, r1 = r0 + c->row_grain;
+        for (size_t i = r0; i < r1 && i < w->n; i++) attraction(c, i);
     }
 }
 
@@ -133,10 +133,9 @@ void tsne_gradient(tsne_work *w, const tsne_sparse *P, float exag, const float *
 {
     size_t n = w->n;
     tsne_tree_build(&w->tree, y);
-    atomic_store(&w->next_group, 0);
-    atomic_store(&w->next_rows, 0);
-    grad_ctx c = {w, P, y, theta, kl != NULL};
-    ae_split_threads(grad_worker, &c, (size_t)w->n_threads, 2);
+    grad_ctx c = {w, P, y, theta, kl != NULL, chunk_items(w->tree.n_groups, 1), 0, chunk_items(n, ROWS_A_TAKE)};
+    c.group_chunks = (w->tree.n_groups + c.group_grain - 1) / c.group_grain;
+    ae_pool_run(w->pool, (int)(c.group_chunks + (n + c.row_grain - 1) / c.row_grain), grad_chunk, &c);
     double z = 0; /* in a fixed order: the same sum for any number of threads */
     for (size_t s = 0; s < n; s++) z += w->z[s];
     float inv_z = (float)(1.0 / z);

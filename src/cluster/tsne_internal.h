@@ -10,12 +10,12 @@
 #ifndef AE_CLUSTER_TSNE_INTERNAL_H
 #define AE_CLUSTER_TSNE_INTERNAL_H
 
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "aeclust/matrix.h"
 #include "aeclust/status.h"
+#include "core/pool.h"
 
 /* ---- affinities ---- */
 
@@ -100,7 +100,8 @@ void tsne_tree_build(tsne_tree *t, const float *y);
 
 typedef struct {
     size_t n;
-    int n_threads;
+    ae_pool *pool;  /* the shared pool when allocated (NULL: one thread) */
+    int n_threads;  /* its threads: one interaction list each */
     tsne_tree tree;
     float *rep;     /* (n, 2) repulsion sum_j w_ij^2 (y_i - y_j), by sorted position */
     double *z;      /* (n) sum_j w_ij, by sorted position */
@@ -108,8 +109,6 @@ typedef struct {
     double *kl;     /* (n) sum_j p_ij log(p_ij / w_ij), by point */
     float *lists;   /* n_threads interaction lists of list_cap entries (x, y, mass SoA) */
     size_t list_cap;
-    atomic_size_t next_group; /* the next group to walk */
-    atomic_size_t next_rows;  /* the next rows of P to attract */
 } tsne_work;
 
 ae_status tsne_work_alloc(tsne_work *w, size_t n, ae_error *err);

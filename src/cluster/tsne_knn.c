@@ -8,34 +8,32 @@
  * recomputed in double (the GEMM form cancels badly for close points) and
  * sorted.
  *
- * Each thread of the project's split takes query blocks and runs both the
- * products (ae_sgemm_split: OpenBLAS on the calling thread) and the heap pass
- * on its own tile, which stays in cache. Alternating OpenBLAS's threaded
- * GEMMs with heap passes on the split's threads was slower (10,000 x 32, k =
- * 90: 0.25-0.35 s against 0.2 s), OpenBLAS's idle threads spinning on the
- * cores the heap passes needed. */
+ * Each thread of the pool (core/pool.h) claims query blocks and runs both
+ * the products (ae_sgemm_split: OpenBLAS on the calling thread) and the heap
+ * pass on its own tile, which stays in cache. Alternating OpenBLAS's threaded
+ * GEMMs with heap passes on other threads was slower (10,000 x 32, k = 90:
+ * 0.25-0.35 s against 0.2 s), OpenBLAS's idle threads spinning on the cores
+ * the heap passes needed. A row's heap sees its candidates in the same order
+ * whichever thread takes its block, so the neighbours do not depend on the
+ * number of threads. */
 #include <float.h>
-#include <omp.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "metrics/split_threads.h"
 #include "core/gemm_split.h"
+#include "core/pool.h"
 #include "tsne_internal.h"
 
 #define QB 64   /* query rows per tile */
 #define RB 1024 /* reference rows per tile: QB x RB floats (256 KB) a thread */
-#define MAX_THREADS 64
 
 typedef struct {
     const ae_matrix *x;
     const float *norms; /* (n) squared row norms */
-    float *tiles;       /* n_threads tiles of QB x RB */
+    float *tiles;       /* a tile of QB x RB per thread of the pool */
     int k;
     int32_t *idx;
     float *d2;
-    atomic_size_t next_block; /* next query block to take */
 } knn_ctx;
 
 /* Restores the max-heap property of (d, j) below position pos. */
@@ -94,31 +92,28 @@ static void offer_tile(const knn_ctx *c, const float *g, size_t q0, size_t qn, s
     }
 }
 
-/* Worker t: takes query blocks until none is left. */
-static void knn_worker(void *ctx, size_t lo, size_t hi)
+/* Query blocks [lo, hi) against every reference block, on the thread's tile. */
+static void knn_blocks(void *ctx, size_t lo, size_t hi, int thread)
 {
-    knn_ctx *c = ctx;
-    size_t n = c->x->rows, d = c->x->cols, blocks = (n + QB - 1) / QB;
-    for (size_t t = lo; t < hi; t++) {
-        float *g = c->tiles + t * QB * RB;
-        for (;;) {
-            size_t b = atomic_fetch_add(&c->next_block, 1);
-            if (b >= blocks) break;
-            size_t q0 = b * QB, qn = n - q0 < QB ? n - q0 : QB;
-            for (size_t r0 = 0; r0 < n; r0 += RB) {
-                size_t rn = n - r0 < RB ? n - r0 : RB;
-                ae_sgemm_split(false, true, (int)qn, (int)rn, (int)d, 1.0f, ae_matrix_row(c->x, q0), (int)d,
-                               ae_matrix_row(c->x, r0), (int)d, 0.0f, g, (int)rn);
-                offer_tile(c, g, q0, qn, r0, rn);
-            }
+    const knn_ctx *c = ctx;
+    size_t n = c->x->rows, d = c->x->cols;
+    float *g = c->tiles + (size_t)thread * QB * RB;
+    for (size_t b = lo; b < hi; b++) {
+        size_t q0 = b * QB, qn = n - q0 < QB ? n - q0 : QB;
+        for (size_t r0 = 0; r0 < n; r0 += RB) {
+            size_t rn = n - r0 < RB ? n - r0 : RB;
+            ae_sgemm_split(false, true, (int)qn, (int)rn, (int)d, 1.0f, ae_matrix_row(c->x, q0), (int)d,
+                           ae_matrix_row(c->x, r0), (int)d, 0.0f, g, (int)rn);
+            offer_tile(c, g, q0, qn, r0, rn);
         }
     }
 }
 
 /* Exact distances in double for the chosen neighbours, then an insertion
  * sort by (distance, index): the order does not depend on the tiling. */
-static void refine_rows(void *ctx, size_t lo, size_t hi)
+static void refine_rows(void *ctx, size_t lo, size_t hi, int thread)
 {
+    (void)thread;
     const knn_ctx *t = ctx;
     size_t d = t->x->cols;
     int k = t->k;
@@ -150,8 +145,9 @@ static void refine_rows(void *ctx, size_t lo, size_t hi)
     }
 }
 
-static void row_norms(void *ctx, size_t lo, size_t hi)
+static void row_norms(void *ctx, size_t lo, size_t hi, int thread)
 {
+    (void)thread;
     knn_ctx *t = ctx;
     float *norms = (float *)t->norms;
     for (size_t i = lo; i < hi; i++) {
@@ -166,23 +162,23 @@ ae_status tsne_knn(const ae_matrix *x, int k, int32_t *idx, float *d2, ae_error 
 {
     size_t n = x->rows;
     if (k < 1 || (size_t)k >= n) return ae_fail(err, AE_ERR_ARG, "t-SNE: %d neighbours asked of %zu points", k, n);
-    int threads = omp_get_max_threads();
-    threads = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
+    ae_pool *pool = ae_pool_shared();
     float *norms = malloc(n * sizeof *norms);
-    float *tiles = malloc((size_t)threads * QB * RB * sizeof *tiles);
+    float *tiles = malloc((size_t)ae_pool_threads(pool) * QB * RB * sizeof *tiles);
     if (!norms || !tiles) {
         free(norms);
         free(tiles);
         return ae_fail(err, AE_ERR_NOMEM, "t-SNE: out of memory for the neighbour search of %zu points", n);
     }
     knn_ctx c = {.x = x, .norms = norms, .tiles = tiles, .k = k, .idx = idx, .d2 = d2};
-    atomic_init(&c.next_block, 0);
-    ae_split_threads(row_norms, &c, n, 4096);
+    ae_pool_for(pool, n, ae_pool_grain(n, 4096), row_norms, &c);
     for (size_t i = 0; i < n * (size_t)k; i++) {
         d2[i] = FLT_MAX;
         idx[i] = -1;
     }
-    ae_split_threads(knn_worker, &c, (size_t)threads, 2);
+    /* one query block at a time (what a thread claims), more when that makes too many */
+    size_t blocks = (n + QB - 1) / QB;
+    ae_pool_for(pool, blocks, (blocks + AE_POOL_MAX_CHUNKS - 1) / AE_POOL_MAX_CHUNKS, knn_blocks, &c);
     free(norms);
     free(tiles);
     /* only distances that overflow float can leave a slot unfilled */
@@ -190,6 +186,6 @@ ae_status tsne_knn(const ae_matrix *x, int k, int32_t *idx, float *d2, ae_error 
         if (idx[i] < 0)
             return ae_fail(err, AE_ERR_NUMERIC, "t-SNE: squared distances from row %zu overflow float; scale the data",
                            i / (size_t)k);
-    ae_split_threads(refine_rows, &c, n, 256);
+    ae_pool_for(pool, n, ae_pool_grain(n, 256), refine_rows, &c);
     return AE_OK;
 }

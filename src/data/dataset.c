@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/pool.h"
 #include "idx_raw.h"
 
 #define FASHION_SYSTEM_DIR "/usr/share/datasets/fashion-mnist"
@@ -129,6 +130,22 @@ static char *dataset_folder(const char *dir, const char *name, const char *first
     return folder;
 }
 
+typedef struct {
+    const char *folder, *hint;
+    const char *const *prefixes;
+    split_raw *parts;
+    ae_error *err;
+    ae_status *st;
+} read_job;
+
+/* Reads part p of a job: one split's images and labels. */
+static void read_part(void *arg, int p, int thread)
+{
+    (void)thread;
+    const read_job *j = arg;
+    j->st[p] = read_split(j->folder, j->prefixes[p], j->hint, &j->parts[p], &j->err[p]);
+}
+
 ae_status ae_dataset_load(const char *name, const char *split, const char *data_dir, ae_dataset *out,
                           ae_error *err)
 {
@@ -156,7 +173,8 @@ ae_status ae_dataset_load(const char *name, const char *split, const char *data_
     char *folder = dataset_folder(ae_data_dir(data_dir), name, want_train ? "train" : "t10k", fashion);
     if (!folder) return ae_fail(err, AE_ERR_NOMEM, "%s: out of memory", name);
 
-    /* train and test decompress on two threads: zlib handles are independent */
+    /* train and test decompress on two threads of the pool when it has them:
+     * zlib handles are independent */
     const char *prefixes[2];
     int n_parts = 0;
     if (want_train) prefixes[n_parts++] = "train";
@@ -164,8 +182,8 @@ ae_status ae_dataset_load(const char *name, const char *split, const char *data_
     split_raw parts[2];
     ae_error part_err[2];
     ae_status part_st[2] = {AE_OK, AE_OK};
-#pragma omp parallel for num_threads(n_parts) schedule(static, 1)
-    for (int p = 0; p < n_parts; p++) part_st[p] = read_split(folder, prefixes[p], hint, &parts[p], &part_err[p]);
+    read_job job = {folder, hint, prefixes, parts, part_err, part_st};
+    ae_pool_run(ae_pool_shared(), n_parts, read_part, &job);
     ae_status st = AE_OK;
     for (int p = 0; p < n_parts && !st; p++)
         if (part_st[p]) {

@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/pool.h"
+
 static const char *const noise_names[] = {"none", "gaussian", "salt_pepper", "random_shades"};
 #define N_NOISE_KINDS (sizeof noise_names / sizeof noise_names[0])
 
@@ -71,6 +73,39 @@ static void replace_row(const float *x, float *y, size_t d, size_t k, int salt_p
     }
 }
 
+typedef struct {
+    ae_noise_kind kind;
+    double f;
+    size_t d, k;
+    uint64_t key;
+    const float *xs; // (rows, d)
+    float *ys;       // (rows, d)
+} noise_job;
+
+/* Rows [lo, hi): one stream per image keyed by (key, row), so the result is
+ * the same for any thread count and any split into ranges. */
+static void noise_rows(void *ctx, size_t lo, size_t hi, int thread)
+{
+    (void)thread;
+    const noise_job *j = ctx;
+    const size_t d = j->d;
+    for (size_t i = lo; i < hi; i++) {
+        const float *xi = j->xs + i * d;
+        float *yi = j->ys + i * d;
+        ae_rng r;
+        ae_rng_seed(&r, j->key + (uint64_t)i);
+        switch (j->kind) {
+        case AE_NOISE_GAUSSIAN: gaussian_row(xi, yi, d, j->f, &r); break;
+        case AE_NOISE_SALT_PEPPER: replace_row(xi, yi, d, j->k, 1, &r); break;
+        case AE_NOISE_RANDOM_SHADES: replace_row(xi, yi, d, j->k, 0, &r); break;
+        case AE_NOISE_NONE: memcpy(yi, xi, d * sizeof *yi); break;
+        }
+    }
+}
+
+/* Below this many values the calling thread alone is quicker. */
+#define NOISE_PAR_MIN 65536
+
 ae_status ae_noise_apply(const ae_noise *n, const ae_matrix *x, ae_rng *rng, ae_matrix *out, ae_error *err)
 {
     ae_status st = ae_noise_check(n, err);
@@ -86,25 +121,13 @@ ae_status ae_noise_apply(const ae_noise *n, const ae_matrix *x, ae_rng *rng, ae_
     if (!x->data || !out->data) return ae_fail(err, AE_ERR_ARG, "noise: input or output has no buffer");
     if (out->data == x->data) return ae_fail(err, AE_ERR_ARG, "noise: output must not alias the input");
 
-    ae_noise_kind kind = n->kind;
-    double f = n->amount;
-    size_t k = (size_t)floor(f * (double)d + 0.5); /* fractions only: round(p * d) pixels per image */
-    const float *xs = x->data; // (rows, d)
-    float *ys = out->data;     // (rows, d)
-    /* one stream per image keyed by (key, row): the result is the same for any
-     * thread count and schedule */
-#pragma omp parallel for schedule(static) if (rows * d >= 65536)
-    for (size_t i = 0; i < rows; i++) {
-        const float *xi = xs + i * d;
-        float *yi = ys + i * d;
-        ae_rng r;
-        ae_rng_seed(&r, key + (uint64_t)i);
-        switch (kind) {
-        case AE_NOISE_GAUSSIAN: gaussian_row(xi, yi, d, f, &r); break;
-        case AE_NOISE_SALT_PEPPER: replace_row(xi, yi, d, k, 1, &r); break;
-        case AE_NOISE_RANDOM_SHADES: replace_row(xi, yi, d, k, 0, &r); break;
-        case AE_NOISE_NONE: memcpy(yi, xi, d * sizeof *yi); break;
-        }
-    }
+    noise_job j = {.kind = n->kind,
+                   .f = n->amount,
+                   .d = d,
+                   .k = (size_t)floor(n->amount * (double)d + 0.5), /* fractions only: round(p * d) pixels per image */
+                   .key = key,
+                   .xs = x->data,
+                   .ys = out->data};
+    ae_pool_for(rows * d >= NOISE_PAR_MIN ? ae_pool_shared() : NULL, rows, ae_pool_grain(rows, 16), noise_rows, &j);
     return AE_OK;
 }

@@ -28,8 +28,11 @@
  * images: within 1e-8 of scikit-learn's float64 value). Distances and all
  * sums are double.
  *
- * Threads come from split_threads.h; the `omp simd` pragmas only vectorise
- * (GCC's -O2 cost model leaves loops of unknown trip count scalar). */
+ * Threads: the library's pool (core/pool.h) shares out the rows and the
+ * column chunks of each tile. Every point's sums are added in the same order
+ * whoever computes them, so the result does not depend on the number of
+ * threads. The `omp simd` pragmas only vectorise (GCC's -O2 cost model leaves
+ * loops of unknown trip count scalar). */
 #include "silhouette.h"
 
 #include <cblas.h>
@@ -45,8 +48,8 @@
 #include "aeclust/metrics.h"
 #include "aeclust/rng.h"
 #include "core/gemm.h"
+#include "core/pool.h"
 #include "label_map.h"
-#include "split_threads.h"
 
 /* A pair is recomputed in double when d^2 < AE_SIL_RECOMPUTE * (|x|^2 + |y|^2).
  * The float32 dot of two d-vectors is off by about sqrt(d) * 6e-8 * |x||y|,
@@ -61,7 +64,7 @@
 /* Columns one thread sums at a time in the column pass. */
 #define AE_SIL_COL_CHUNK 256
 
-/* Below this many pairs per tile, starting threads costs more than it saves. */
+/* Below this many pairs per tile, sharing it out costs more than it saves. */
 #define AE_SIL_PAR_MIN 16384
 
 typedef struct {
@@ -136,8 +139,9 @@ static void sqrt_row(double *v, size_t w)
 
 /* Tile rows [lo, hi): dot products to distances, then each row point's
  * per-cluster sums over the tile's columns. */
-static void row_pass(void *ctx, size_t lo, size_t hi)
+static void row_pass(void *ctx, size_t lo, size_t hi, int thread)
 {
+    (void)thread;
     sil_state *s = ctx;
     const size_t d = s->d, w = s->w, j0 = s->j0;
     const double *restrict sq = s->sq + j0; // (w) squared norms of the columns
@@ -185,8 +189,9 @@ static void row_pass(void *ctx, size_t lo, size_t hi)
 
 /* Column chunks [lo, hi) of AE_SIL_COL_CHUNK: each column point's
  * per-cluster sums over the tile's rows. */
-static void col_pass(void *ctx, size_t lo, size_t hi)
+static void col_pass(void *ctx, size_t lo, size_t hi, int thread)
 {
+    (void)thread;
     sil_state *s = ctx;
     const size_t w = s->w, i0 = s->i0, m = s->m;
     double acc[AE_SIL_COL_CHUNK]; // (len) sums over the current row segment
@@ -208,8 +213,9 @@ static void col_pass(void *ctx, size_t lo, size_t hi)
 }
 
 /* Sorted points [lo, hi): centred copy, squared norm, empty streams. */
-static void centre_pass(void *ctx, size_t lo, size_t hi)
+static void centre_pass(void *ctx, size_t lo, size_t hi, int thread)
 {
+    (void)thread;
     sil_state *s = ctx;
     const size_t d = s->d;
     for (size_t p = lo; p < hi; p++) {
@@ -318,7 +324,7 @@ static ae_status sil_prepare(sil_state *s, const ae_matrix *x, const size_t *sel
     }
     for (size_t j = 0; j < d; j++) mean[j] /= (double)m;
     s->mean = mean;
-    ae_split_threads(centre_pass, s, m, 256);
+    ae_pool_for(ae_pool_shared(), m, ae_pool_grain(m, 256), centre_pass, s);
     s->mean = NULL;
     free(mean);
     return AE_OK;
@@ -340,6 +346,7 @@ static ae_status sil_compute(sil_state *s, size_t tile, double *out, ae_error *e
     s->dotf = dotf;
     s->dotd = dotd;
     s->dist = dist;
+    ae_pool *pool = ae_pool_shared();
     for (size_t i0 = 0; i0 < n; i0 += t) {
         size_t m = n - i0 < t ? n - i0 : t;
         for (size_t j0 = i0; j0 < n; j0 += t) {
@@ -351,9 +358,9 @@ static ae_status sil_compute(sil_state *s, size_t tile, double *out, ae_error *e
                 ae_sgemm(false, true, (int)m, (int)w, (int)d, 1.0f, s->xcf + i0 * d, (int)d, s->xcf + j0 * d, (int)d,
                          0.0f, dotf, (int)w);
             s->i0 = i0, s->m = m, s->j0 = j0, s->w = w;
-            size_t par_min = m * w >= AE_SIL_PAR_MIN ? 1 : SIZE_MAX; /* threads or not */
-            ae_split_threads(row_pass, s, m, par_min);
-            if (j0 != i0) ae_split_threads(col_pass, s, (w + AE_SIL_COL_CHUNK - 1) / AE_SIL_COL_CHUNK, par_min);
+            ae_pool *p = m * w >= AE_SIL_PAR_MIN ? pool : NULL; /* threads or not */
+            ae_pool_for(p, m, ae_pool_grain(m, 8), row_pass, s);
+            if (j0 != i0) ae_pool_for(p, (w + AE_SIL_COL_CHUNK - 1) / AE_SIL_COL_CHUNK, 1, col_pass, s);
         }
     }
     free(dotf);
