@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "aeclust/report.h"
+#include "aeclust/threads.h"
 #include "clusterers.h"
 #include "core/atomic_file.h"
 #include "core/fs.h"
@@ -21,6 +22,7 @@ static ae_status write_outputs(run_ctx *r, ae_error *err)
     json_object_object_add(root, "experiment", json_object_new_string(r->set.experiment.name));
     json_object_object_add(root, "seed", json_object_new_int64(r->set.experiment.seed));
     json_object_object_add(root, "dataset", json_object_new_string(r->set.data.dataset));
+    json_object_object_add(root, "threads", json_object_new_int(ae_threads()));
     json_object_object_add(root, "timing_s", json_object_get(r->timing));
     /* each stage's seed, so a stage can be rerun alone ("aeclust kmeans --seed" the kmeans one) */
     json_object *streams = json_object_new_object();

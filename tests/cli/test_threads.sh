@@ -39,8 +39,16 @@ OMP_NUM_THREADS=1 pca "$T/e1.npy"
 OMP_NUM_THREADS=2 pca "$T/e2.npy"
 OMP_NUM_THREADS=2 pca "$T/f1.npy" --threads 1
 OMP_NUM_THREADS=1 pca "$T/f2.npy" --threads 2
+# the count a run used is in its metrics.json, whatever the numbers
+for n in 1 2; do
+  rm -rf "$T/run$n"
+  OMP_NUM_THREADS=3 "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/run$n" --threads $n --quiet \
+    --set data.fit=test --set data.fit_limit=300 --set cluster.n_init=1 --set report.html=no --set report.figures=no >/dev/null 2>&1
+  grep -q "\"threads\": $n," "$T/run$n/metrics.json" 2>/dev/null && ok "--threads $n is the run's thread count" \
+    || not_ok "--threads $n is the run's thread count" "$(grep threads "$T/run$n/metrics.json" 2>&1)"
+done
 if cmp -s "$T/e1.npy" "$T/e2.npy"; then
-  ok "# SKIP 1 and 2 threads give the same PCA here: --threads cannot be told from the default"
+  ok "# SKIP 1 and 2 threads give the same PCA here: --threads cannot be told from the default by its numbers"
 else
   cmp -s "$T/e1.npy" "$T/f1.npy" && cmp -s "$T/e2.npy" "$T/f2.npy" \
     && ok "--threads N gives the numbers of OMP_NUM_THREADS=N" || not_ok "--threads N gives the numbers of OMP_NUM_THREADS=N"
