@@ -1,5 +1,6 @@
 /* k-means public API: argument checks, n_init restarts from one seeded
  * generator, and prediction. The work itself is in kmeans_{init,lloyd,assign}.c. */
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -44,6 +45,22 @@ static ae_status check_opts(const ae_matrix *x, const ae_kmeans_opts *o, ae_erro
     return AE_OK;
 }
 
+/* Squared distances are summed in float32 (|x|^2 + |c|^2 - 2 x.c by GEMM):
+ * entries beyond sqrt(FLT_MAX / (4 d)) could overflow them into Inf and empty
+ * every cluster. Such data is refused, naming the first entry too large. */
+static ae_status check_magnitude(const ae_matrix *x, const char *what, ae_error *err)
+{
+    const double bound = sqrt((double)FLT_MAX / (4.0 * (double)(x->cols ? x->cols : 1)));
+    const size_t n = x->rows * x->cols;
+    for (size_t i = 0; i < n; i++)
+        if (fabs(x->data[i]) > bound)
+            return ae_fail(err, AE_ERR_NUMERIC,
+                           "%s: |%g| at row %zu, column %zu is too large for float32 distances over %zu columns "
+                           "(at most %.3g): scale the data first",
+                           what, (double)x->data[i], i / x->cols, i % x->cols, x->cols, bound);
+    return AE_OK;
+}
+
 ae_status ae_kmeans_fit(const ae_matrix *x, const ae_kmeans_opts *opts, ae_kmeans_result *out, ae_error *err)
 {
     if (!out || !opts) return ae_fail(err, AE_ERR_ARG, "k-means: no options or no result");
@@ -51,6 +68,7 @@ ae_status ae_kmeans_fit(const ae_matrix *x, const ae_kmeans_opts *opts, ae_kmean
     ae_status st = check_points(x, "k-means", err);
     if (!st) st = check_opts(x, opts, err);
     if (!st) st = ae_matrix_check_finite(x, "k-means: x", err);
+    if (!st) st = check_magnitude(x, "k-means: x", err);
     if (st) return st;
 
     const size_t n = x->rows, d = x->cols, kk = (size_t)opts->k;
@@ -108,6 +126,7 @@ ae_status ae_kmeans_predict(const ae_matrix *centroids, const ae_matrix *x, ae_l
                        centroids->cols);
     ae_status st = ae_matrix_check_finite(centroids, "k-means predict: centroids", err);
     if (!st) st = ae_matrix_check_finite(x, "k-means predict: x", err);
+    if (!st) st = check_magnitude(x, "k-means predict: x", err);
     if (!st) st = ae_labels_alloc(labels, x->rows, err);
     if (st || x->rows == 0) return st;
 

@@ -15,6 +15,7 @@
  * The specs rebuild the layers; the tensors must then match the layers'
  * parameters one for one, in order, by name and shape. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -280,6 +281,10 @@ static ae_status read_tensors(const char *path, rbuf *b, ae_model *m, ae_error *
             for (size_t e = 0; e < count; e++) {
                 uint32_t u = get_u32(b);
                 memcpy(&t[j].data[e], &u, 4);
+                /* a checksum only says the bytes are as written, not that they are usable */
+                if (!isfinite(t[j].data[e]))
+                    return ae_fail(err, AE_ERR_FORMAT, "%s: tensor '%s' holds %s at entry %zu", path, want,
+                                   isnan(t[j].data[e]) ? "NaN" : "an infinity", e);
             }
         }
     }

@@ -221,7 +221,15 @@ static ae_status parse_file(ae_config *c, FILE *f, const char *path, ae_error *e
     ae_status st = AE_OK;
     while (st == AE_OK && getline(&line, &cap, f) != -1) {
         no++;
-        line[strcspn(line, "\r\n")] = '\0';
+        size_t len = strcspn(line, "\n");
+        if (len > 0 && line[len - 1] == '\r') len--; /* CRLF line endings */
+        line[len] = '\0';
+        if (strchr(line, '\r')) {
+            st = ae_fail(err, AE_ERR_FORMAT,
+                         "%s:%d: a carriage return inside the line (a file with CR-only line endings?): use LF or CRLF",
+                         path, no);
+            break;
+        }
         if (no == 1 && (unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB && (unsigned char)line[2] == 0xBF)
             memmove(line, line + 3, strlen(line + 3) + 1); /* UTF-8 byte-order mark */
         strip_comment(line);

@@ -35,7 +35,7 @@ expect_error "t-SNE perplexity too large for its points" 'perplexity 30 is too l
   --out "$T/b2" "${small[@]}" --set embed.tsne=yes --set embed.tsne_limit=60
 expect_error "more PCA components than dimensions" 'pca_components = 1000, but the pixels are only 784 wide' "$T/b3" -- \
   "$AECLUST" run $P --out "$T/b3" "${small[@]}" --set cluster.method=pca+kmeans --set cluster.pca_components=1000
-expect_error "unknown clusterer" "cluster\.method.*dbscan" "$T/b4" -- "$AECLUST" run $P --out "$T/b4" "${small[@]}" --set cluster.method=dbscan
+expect_error "unknown clusterer" "cluster\.method.*optics" "$T/b4" -- "$AECLUST" run $P --out "$T/b4" "${small[@]}" --set cluster.method=optics
 expect_error "unknown covariance type" "cluster\.covariance.*tied" "$T/b5" -- "$AECLUST" run $P --out "$T/b5" "${small[@]}" \
   --set cluster.method=gmm --set cluster.covariance=tied
 expect_error "report of a folder without results" 'not a run folder \(no metrics.json\)' "$T/empty/report.html" -- \
