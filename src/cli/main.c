@@ -2,6 +2,7 @@
  * library: parse options, call the library, print, and turn a failure into
  * one line on stderr and exit status 2. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
@@ -57,4 +58,17 @@ int cli_load_experiment(cli_command *cmd, const char *path, ae_config **out)
 fail:
     ae_config_free(cfg);
     return cli_report(&err);
+}
+
+int cli_seed_list(const char *text, ae_seed_list **out)
+{
+    ae_error err = {0};
+    *out = malloc(sizeof **out);
+    if (!*out) return cli_fail("out of memory");
+    if (ae_seed_list_parse(text, *out, &err)) {
+        free(*out);
+        *out = NULL;
+        return cli_report(&err);
+    }
+    return 0;
 }
