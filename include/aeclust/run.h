@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "nn.h"
+#include "plot.h"
 #include "status.h"
 
 typedef struct {
@@ -143,6 +144,14 @@ ae_status ae_run_seeds(const ae_config *c, const ae_seed_list *seeds, const ae_r
 ae_status ae_seeds_summary_read(const char *dir, ae_seeds_result *res, ae_error *err);
 
 void ae_seeds_result_free(ae_seeds_result *res);
+
+/* The strip plot of one metric (metrics.json's key: "acc") of res, as
+ * OUT/figures/strip_METRIC.png: a column per (clusterer, space, split) that
+ * has it, a dot per seed, the mean marked. o may be NULL; its title and
+ * y_label default to "ACC over 5 seeds (bar: mean)" and "ACC". AE_ERR_ARG
+ * when no row has the metric. */
+ae_status ae_seeds_plot_strip(const ae_seeds_result *res, const char *metric, const char *path, const ae_plot_opts *o,
+                              ae_error *err);
 
 /* Writes the table of ACC, NMI and ARI as "mean ± sd [min–max]", one row per
  * (clusterer, space, split) (UTF-8). */

@@ -20,7 +20,7 @@ static int run_seeds(const ae_config *cfg, const ae_seed_list *seeds, const ae_r
     }
     char list[128];
     ae_seed_list_format(seeds, list, sizeof list);
-    printf("experiment %s over %d seed%s (%s): %d run, %d kept from before, %.1f s, results in %s/\n"
+    printf("experiment %s over %d seed%s (%s): %d ran, %d kept from before, %.1f s, results in %s/\n"
            "mean \xc2\xb1 sample sd (ddof 1) [min\xe2\x80\x93max]\n\n",
            ae_config_str(cfg, "experiment", "name"), seeds->n, seeds->n == 1 ? "" : "s", list, seeds->n - res.n_kept,
            res.n_kept, res.total_s, res.out_dir);

@@ -118,7 +118,8 @@ static const char *metric_label(const char *name)
     return name;
 }
 
-ae_status ae_seeds_strip_figure(const ae_seeds_result *res, const char *metric, const char *path, ae_error *err)
+ae_status ae_seeds_plot_strip(const ae_seeds_result *res, const char *metric, const char *path, const ae_plot_opts *o,
+                              ae_error *err)
 {
     ae_plot_strip_column *cols = calloc((size_t)(res->n_rows ? res->n_rows : 1), sizeof *cols);
     char(*names)[128] = calloc((size_t)(res->n_rows ? res->n_rows : 1), sizeof *names);
@@ -139,10 +140,11 @@ ae_status ae_seeds_strip_figure(const ae_seeds_result *res, const char *metric, 
     char title[160];
     snprintf(title, sizeof title, "%s over %d seed%s (bar: mean)", metric_label(metric), res->seeds.n,
              res->seeds.n == 1 ? "" : "s");
-    ae_plot_opts po = ae_plot_defaults();
-    po.title = title;
-    po.y_label = metric_label(metric);
-    ae_status st = n ? ae_plot_strip(path, cols, n, &po, err) : AE_OK;
+    ae_plot_opts po = o ? *o : ae_plot_defaults();
+    if (!po.title) po.title = title;
+    if (!po.y_label) po.y_label = metric_label(metric);
+    ae_status st = n ? ae_plot_strip(path, cols, n, &po, err)
+                     : ae_fail(err, AE_ERR_ARG, "%s/summary.json: no row has values of '%s'", res->out_dir, metric);
     free(cols);
     free(names);
     return st;
@@ -164,7 +166,7 @@ static ae_status strip_figures(const ae_seeds_result *res, ae_error *err)
             if (!made_dir && (st = ae_mkdir_p(dir, err))) break;
             made_dir = 1;
             snprintf(path, sizeof path, "%s/strip_%s.png", dir, name);
-            st = ae_seeds_strip_figure(res, name, path, err);
+            st = ae_seeds_plot_strip(res, name, path, NULL, err);
         }
     return st;
 }

@@ -52,8 +52,6 @@ ae_status ae_seeds_default_dir(const ae_config *c, const char *suffix, char *out
 void ae_seeds_say(const ae_run_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Whether dir/name is a regular file. */
 int ae_seeds_is_file(const char *dir, const char *name);
-/* The strip plot of one metric of res (a column per row that has it). */
-ae_status ae_seeds_strip_figure(const ae_seeds_result *res, const char *metric, const char *path, ae_error *err);
 
 /* The checks ae_run_seeds makes before running anything: the settings
  * (of one seed: the seed changes no other value), and that out_dir does not
