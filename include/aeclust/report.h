@@ -29,4 +29,10 @@ ae_status ae_report_write(const char *run_dir, ae_error *err);
  * folder that has a summary.json and no metrics.json. */
 ae_status ae_report_seeds_write(const char *dir, ae_error *err);
 
+/* The page of a sweep (aeclust sweep, include/aeclust/sweep.h): DIR/report.html
+ * from DIR/sweep.json and DIR/figures/sweep_*.png, with a link to each
+ * combination's page. ae_report_write(DIR) writes it for a folder that has a
+ * sweep.json and no metrics.json. */
+ae_status ae_report_sweep_write(const char *dir, ae_error *err);
+
 #endif

@@ -21,6 +21,7 @@ int cmd_embed(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 /* Loads an experiment file and applies the --set and --seed options of cmd
  * (either may be absent from its table). Returns 0, or prints the error and

@@ -13,6 +13,7 @@ static const cli_subcommand commands[] = {
     {"train", cmd_train, "train an experiment's autoencoder and save the model"},
     {"embed", cmd_embed, "encode a matrix or a data set split with a trained model"},
     {"summary", cmd_summary, "print an experiment's (or a model file's) layers and parameter counts"},
+    {"sweep", cmd_sweep, "run an experiment over a grid of settings (and seeds), with tables and figures"},
     {"report", cmd_report, "rebuild a run folder's report.html (results, tables, figures)"},
     {"gmm", cmd_gmm, "Gaussian mixture by EM on a matrix (.npy or IDX)"},
     {"kmeans", cmd_kmeans, "k-means on a matrix (.npy or IDX)"},

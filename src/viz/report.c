@@ -283,8 +283,11 @@ static int has_file(const char *dir, const char *name)
 
 ae_status ae_report_write(const char *run_dir, ae_error *err)
 {
-    /* a folder of runs over seeds has its own page */
-    if (!has_file(run_dir, "metrics.json") && has_file(run_dir, "summary.json")) return ae_report_seeds_write(run_dir, err);
+    /* a folder of several runs has its own page: a sweep's, or that of runs over seeds */
+    if (!has_file(run_dir, "metrics.json")) {
+        if (has_file(run_dir, "sweep.json")) return ae_report_sweep_write(run_dir, err);
+        if (has_file(run_dir, "summary.json")) return ae_report_seeds_write(run_dir, err);
+    }
     run_files r = {0};
     ae_status st = read_run(run_dir, &r, err);
     if (st) {
