@@ -142,6 +142,15 @@ static void test_strip(void **state)
     assert_true(top < bottom - 150);
     free(im.rgb);
 
+    /* a canvas far too small for its labels still draws */
+    ae_plot_opts tiny = ae_plot_defaults();
+    tiny.width = 60;
+    tiny.height = 50;
+    assert_int_equal(ae_plot_strip(path, many, N, &tiny, &err), AE_OK);
+    im = read_png(path);
+    assert_int_equal(im.w, 60);
+    free(im.rgb);
+
     /* bad input: nothing written */
     snprintf(path, sizeof path, "%s/bad.png", dir);
     const double none[2] = {NAN, NAN};
@@ -200,6 +209,12 @@ static void test_errorbars(void **state)
     assert_int_equal(ae_plot_errorbars(b, NULL, labels, 3, &one, 1, NULL, &err), AE_OK);
     assert_true(same_file(a, b));
 
+    /* a canvas narrower than the legend */
+    ae_plot_opts narrow = ae_plot_defaults();
+    narrow.width = 120;
+    s[0].name = "a legend entry wider than the whole figure";
+    assert_int_equal(ae_plot_errorbars(a, x, NULL, 3, s, 2, &narrow, &err), AE_OK);
+
     /* bad input */
     const double dup[2] = {1, 1}, nan2[2] = {NAN, NAN};
     ae_plot_errorbar_series two = {.y = rising};
@@ -211,8 +226,29 @@ static void test_errorbars(void **state)
     test_rmdir(dir);
 }
 
+/* The frame on a canvas too narrow for two x tick labels: the thinning of
+ * the ticks stops (it once looped for ever) and the chart is drawn. */
+static void test_tiny_frame(void **state)
+{
+    (void)state;
+    char dir[256], path[300];
+    test_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/l.png", dir);
+    const double x[3] = {1, 2, 3}, y[3] = {0.5, 0.4, 0.35};
+    ae_plot_series s = {.name = "train", .x = x, .y = y, .n = 3};
+    ae_plot_opts o = ae_plot_defaults();
+    o.width = 60;
+    ae_error err = {0};
+    assert_int_equal(ae_plot_lines(path, &s, 1, &o, &err), AE_OK);
+    image im = read_png(path);
+    assert_int_equal(im.w, 60);
+    free(im.rgb);
+    test_rmdir(dir);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_strip), cmocka_unit_test(test_errorbars)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_strip), cmocka_unit_test(test_errorbars),
+                                       cmocka_unit_test(test_tiny_frame)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -161,6 +161,7 @@ static ae_status read_grid(json_object *grid, ae_sweep_result *res, const char *
             json_object_array_length(values) > AE_SWEEP_MAX_VALUES)
             return ae_fail(err, AE_ERR_FORMAT, "%s: grid[%zu] needs a key and a list of values", path, k);
         int n = (int)json_object_array_length(values);
+        if (n < 1) return ae_fail(err, AE_ERR_FORMAT, "%s: grid[%zu] has no values", path, k);
         ae_status st = ae_sweep_key_init(&res->grid.key[k], name, n, err);
         if (st) return st;
         res->grid.n_keys = (int)k + 1;

@@ -109,7 +109,9 @@ ae_status ae_plot_errorbars(const char *path, const double *x, const char *const
     int height = o->height ? o->height : (int)fmax(DEFAULT_H, ceil(lh + 80));
     if ((st = viz_canvas_new(&c, width, height, path, err))) goto done;
     cairo_t *cr = c.cr;
-    viz_frame_spec spec = {.x = 0, .y = 0, .width = c.width - (n_e ? lw + LEGEND_GAP : 0), .height = c.height,
+    /* a width too small for the legend leaves the plot a little room all the same */
+    viz_frame_spec spec = {.x = 0, .y = 0, .width = fmax(0.4 * c.width, c.width - (n_e ? lw + LEGEND_GAP : 0)),
+                           .height = c.height,
                            .title = o->title, .x_label = o->x_label, .y_label = o->y_label, .font_scale = 1,
                            .x_integer = x_integer, .x_categories = x ? NULL : x_labels, .n_x_categories = x ? 0 : n_x};
     viz_frame f;

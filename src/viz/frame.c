@@ -55,14 +55,15 @@ static void cat_label(cairo_t *cr, const char *s, double limit, char *buf)
 {
     snprintf(buf, CAT_LABEL_MAX, "%s", s ? s : "");
     if (viz_text_width(cr, buf) <= limit) return;
-    char t[CAT_LABEL_MAX + 4] = "\xe2\x80\xa6";
-    for (size_t len = strlen(buf); len > 0;) {
+    size_t len = strlen(buf);
+    if (len > CAT_LABEL_MAX - 4) len = CAT_LABEL_MAX - 4; /* room for the ellipsis' 3 bytes */
+    while (len > 0) {
         do len--;
         while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80); /* a whole UTF-8 character */
-        snprintf(t, sizeof t, "%.*s\xe2\x80\xa6", (int)len, buf);
-        if (viz_text_width(cr, t) <= limit) break;
+        memcpy(buf + len, "\xe2\x80\xa6", 4);
+        if (viz_text_width(cr, buf) <= limit) return;
     }
-    snprintf(buf, CAT_LABEL_MAX, "%s", t);
+    memcpy(buf, "\xe2\x80\xa6", 4);
 }
 
 static double cat_width(cairo_t *cr, const viz_frame_spec *s, int i, double limit)
@@ -87,6 +88,10 @@ static void cat_lay_out(cairo_t *cr, const viz_frame_spec *s, viz_frame *f, doub
     for (int i = 0; i < n; i++) w = fmax(w, cat_width(cr, s, i, cl->limit));
     double slot = (f->right - f->left) / (f->x1 - f->x0);
     if (w + 8 <= slot) return;
+    if (!(slot > 0)) { /* no room at all: tick marks only */
+        cl->every = n + 1;
+        return;
+    }
     cl->rotated = 1;
     f->bottom -= w * S45 + 0.7 * tick_cap - tick_cap; /* the room a 45-degree label hangs down, less a line's */
     double plot_h = f->bottom - f->top;
@@ -100,7 +105,10 @@ static void cat_lay_out(cairo_t *cr, const viz_frame_spec *s, viz_frame *f, doub
     slot = (f->right - f->left) / (f->x1 - f->x0);
     /* neighbours 45 degrees apart are slot * sin 45 apart: a line and a bit */
     double need = 1.4 * tick_cap;
-    if (slot * S45 < need) cl->every = (int)ceil(need / (slot * S45));
+    if (!(slot > 0))
+        cl->every = n + 1;
+    else if (slot * S45 < need)
+        cl->every = need / (slot * S45) >= n ? n + 1 : (int)ceil(need / (slot * S45));
 }
 
 static void cat_draw(cairo_t *cr, const viz_frame_spec *s, const viz_frame *f, const cat_layout *cl, double tick_cap)
@@ -157,7 +165,10 @@ void viz_frame_draw(cairo_t *cr, const viz_frame_spec *s, double x0, double x1, 
         /* thin out x ticks whose labels would touch */
         double xtw = max_tick_width(cr, &f->xt);
         while (f->xt.n > 2 && (xtw + 10) * f->xt.n > plot_w) {
-            viz_nice_ticks(x0, x1, f->xt.n - 2, s->x_integer, &f->xt);
+            viz_ticks fewer;
+            viz_nice_ticks(x0, x1, f->xt.n - 2, s->x_integer, &fewer);
+            if (fewer.n >= f->xt.n) break; /* no rounder step gives fewer (a tiny plot): keep these */
+            f->xt = fewer;
             xtw = max_tick_width(cr, &f->xt);
         }
     }
