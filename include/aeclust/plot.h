@@ -1,7 +1,9 @@
 /* Figures as PNG files: line charts (training curves, the elbow), 2-D scatter
  * plots coloured by label (alone or as a strip of small panels), the
- * confusion-matrix heat map, and grids of grayscale images (cluster samples,
- * centroids, reconstructions, the denoising table, VAE manifolds and samples).
+ * confusion-matrix heat map, strip plots of values over seeds, lines with
+ * error bars (a metric against a swept setting), and grids of grayscale
+ * images (cluster samples, centroids, reconstructions, the denoising table,
+ * VAE manifolds and samples).
  *
  * - Charts are drawn with cairo (text in DejaVu Sans), image grids pixel by
  *   pixel; every PNG is 8-bit RGB, written atomically (a temporary file in the
@@ -122,6 +124,37 @@ ae_status ae_plot_heatmap(const char *path, const double *values, int rows, int 
  * (column j the cluster matched to class j by Hungarian matching, unmatched
  * clusters last), each column labelled with its cluster id. */
 ae_status ae_plot_confusion(const char *path, const ae_contingency *c, const ae_plot_opts *o, ae_error *err);
+
+/* One column of a strip plot: the values of one group (a clusterer, space
+ * and split over the seeds of a run). */
+typedef struct {
+    const char *name;     /* the column's label on the x axis */
+    const double *values; /* (n) one dot each; NaN / Inf are left out */
+    int n;
+} ae_plot_strip_column;
+
+/* Strip plot: one column per group on a categorical x axis (labels rotated
+ * when they do not fit side by side), one dot per value, spread sideways in
+ * a fixed pattern so that equal values stay apart, and each column's mean
+ * marked by a horizontal bar. Needs a column and a finite value. */
+ae_status ae_plot_strip(const char *path, const ae_plot_strip_column *cols, int n_cols, const ae_plot_opts *o,
+                        ae_error *err);
+
+/* One line of an error-bar chart. */
+typedef struct {
+    const char *name; /* legend entry; NULL: not in the legend */
+    const double *y;  /* (n_x) the value at each x; NaN: no point */
+    const double *sd; /* (n_x) half-length of each error bar, or NULL; NaN or 0: no bar */
+} ae_plot_errorbar_series;
+
+/* Lines with markers and error bars against x (a metric against a setting):
+ * numeric x (n_x values, distinct, any order: each line joins its points in
+ * ascending x), or with x NULL a categorical axis of x_labels (n_x) at
+ * 1..n_x in the order given. Lines are coloured by index (palette); the
+ * legend is right of the plot, which the default width (800) grows by. */
+ae_status ae_plot_errorbars(const char *path, const double *x, const char *const *x_labels, int n_x,
+                            const ae_plot_errorbar_series *series, int n_series, const ae_plot_opts *o,
+                            ae_error *err);
 
 /* Frees cairo's and fontconfig's process-wide font caches. Runs at exit by
  * itself; call it earlier only when no cairo or fontconfig object is in use

@@ -22,4 +22,17 @@
  * valid, AE_ERR_IO for a folder or file that cannot be read or written. */
 ae_status ae_report_write(const char *run_dir, ae_error *err);
 
+/* The page of runs over seeds (aeclust run --seeds, include/aeclust/run.h):
+ * DIR/report.html from DIR/summary.json and DIR/figures/strip_*.png: the
+ * table of mean, sd and range, the per-seed values with a link to each
+ * seed's report, the strip plots. ae_report_write(DIR) writes it for a
+ * folder that has a summary.json and no metrics.json. */
+ae_status ae_report_seeds_write(const char *dir, ae_error *err);
+
+/* The page of a sweep (aeclust sweep, include/aeclust/sweep.h): DIR/report.html
+ * from DIR/sweep.json and DIR/figures/sweep_*.png, with a link to each
+ * combination's page. ae_report_write(DIR) writes it for a folder that has a
+ * sweep.json and no metrics.json. */
+ae_status ae_report_sweep_write(const char *dir, ae_error *err);
+
 #endif

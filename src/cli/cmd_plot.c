@@ -22,6 +22,7 @@ static const cli_subcommand kinds[] = {
     {"manifold", plot_manifold, "an n x n grid of decoded images without gaps (VAE manifold)"},
     {"reconstructions", plot_reconstructions, "originals above their reconstructions"},
     {"denoising", plot_denoising, "original / noisy / denoised for each noise rate"},
+    {"seeds", plot_seeds, "strip plot of a metric over seeds from summary.json (aeclust run --seeds)"},
 };
 
 int cmd_plot(int argc, char **argv)

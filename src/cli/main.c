@@ -2,6 +2,7 @@
  * library: parse options, call the library, print, and turn a failure into
  * one line on stderr and exit status 2. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
@@ -12,6 +13,7 @@ static const cli_subcommand commands[] = {
     {"train", cmd_train, "train an experiment's autoencoder and save the model"},
     {"embed", cmd_embed, "encode a matrix or a data set split with a trained model"},
     {"summary", cmd_summary, "print an experiment's (or a model file's) layers and parameter counts"},
+    {"sweep", cmd_sweep, "run an experiment over a grid of settings (and seeds), with tables and figures"},
     {"report", cmd_report, "rebuild a run folder's report.html (results, tables, figures)"},
     {"gmm", cmd_gmm, "Gaussian mixture by EM on a matrix (.npy or IDX)"},
     {"dbscan", cmd_dbscan, "DBSCAN density clustering (noise labelled -1)"},
@@ -59,4 +61,17 @@ int cli_load_experiment(cli_command *cmd, const char *path, ae_config **out)
 fail:
     ae_config_free(cfg);
     return cli_report(&err);
+}
+
+int cli_seed_list(const char *text, ae_seed_list **out)
+{
+    ae_error err = {0};
+    *out = malloc(sizeof **out);
+    if (!*out) return cli_fail("out of memory");
+    if (ae_seed_list_parse(text, *out, &err)) {
+        free(*out);
+        *out = NULL;
+        return cli_report(&err);
+    }
+    return 0;
 }

@@ -19,6 +19,7 @@ int plot_images(int argc, char **argv);
 int plot_manifold(int argc, char **argv);
 int plot_reconstructions(int argc, char **argv);
 int plot_denoising(int argc, char **argv);
+int plot_seeds(int argc, char **argv);
 
 /* The options every chart kind has: --out, --title, --width, --height, --x-label, --y-label. */
 #define PLOT_CHART_OPTS                                                                                   \

@@ -39,6 +39,100 @@ static double max_tick_width(cairo_t *cr, const viz_ticks *t)
 /* Pixel-aligned coordinate for a 1-pixel line. */
 static double crisp(double v) { return floor(v) + 0.5; }
 
+/* ---- a categorical x axis --------------------------------------------- */
+
+#define S45 0.70710678118654752 /* sin and cos of the rotated labels' 45 degrees */
+#define CAT_LABEL_MAX 256
+
+typedef struct {
+    int rotated; /* labels at 45 degrees */
+    int every;   /* label every n-th category (1: all) */
+    double limit; /* labels are shortened to this width */
+} cat_layout;
+
+/* s into buf, shortened by whole characters plus an ellipsis to fit limit. */
+static void cat_label(cairo_t *cr, const char *s, double limit, char *buf)
+{
+    snprintf(buf, CAT_LABEL_MAX, "%s", s ? s : "");
+    if (viz_text_width(cr, buf) <= limit) return;
+    size_t len = strlen(buf);
+    if (len > CAT_LABEL_MAX - 4) len = CAT_LABEL_MAX - 4; /* room for the ellipsis' 3 bytes */
+    while (len > 0) {
+        do len--;
+        while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80); /* a whole UTF-8 character */
+        memcpy(buf + len, "\xe2\x80\xa6", 4);
+        if (viz_text_width(cr, buf) <= limit) return;
+    }
+    memcpy(buf, "\xe2\x80\xa6", 4);
+}
+
+static double cat_width(cairo_t *cr, const viz_frame_spec *s, int i, double limit)
+{
+    char buf[CAT_LABEL_MAX];
+    cat_label(cr, s->x_categories[i], limit, buf);
+    return viz_text_width(cr, buf);
+}
+
+/* Decides between side-by-side and rotated labels once the numeric layout
+ * is known; rotated labels take more of the bottom (and of the left, for the
+ * first), which moves the y ticks and the left margin. left_base is the left
+ * margin without the y tick labels. */
+static void cat_lay_out(cairo_t *cr, const viz_frame_spec *s, viz_frame *f, double left_base, double tick_cap,
+                        cat_layout *cl)
+{
+    int n = s->n_x_categories;
+    cl->rotated = 0;
+    cl->every = 1;
+    cl->limit = 0.4 * s->height;
+    double w = 0;
+    for (int i = 0; i < n; i++) w = fmax(w, cat_width(cr, s, i, cl->limit));
+    double slot = (f->right - f->left) / (f->x1 - f->x0);
+    if (w + 8 <= slot) return;
+    if (!(slot > 0)) { /* no room at all: tick marks only */
+        cl->every = n + 1;
+        return;
+    }
+    cl->rotated = 1;
+    f->bottom -= w * S45 + 0.7 * tick_cap - tick_cap; /* the room a 45-degree label hangs down, less a line's */
+    double plot_h = f->bottom - f->top;
+    viz_nice_ticks(f->y0, f->y1, plot_h > 360 ? 8 : plot_h > 180 ? 6 : 4, s->y_integer, &f->yt);
+    f->left = left_base + max_tick_width(cr, &f->yt);
+    /* the first label reaches left of its tick: keep it on the canvas */
+    slot = (f->right - f->left) / (f->x1 - f->x0);
+    double first = f->left + (1 - f->x0) * slot - cat_width(cr, s, 0, cl->limit) * S45 - 0.35 * tick_cap;
+    if (first < s->x + PAD * (s->font_scale > 0 ? s->font_scale : 1))
+        f->left += s->x + PAD * (s->font_scale > 0 ? s->font_scale : 1) - first;
+    slot = (f->right - f->left) / (f->x1 - f->x0);
+    /* neighbours 45 degrees apart are slot * sin 45 apart: a line and a bit */
+    double need = 1.4 * tick_cap;
+    if (!(slot > 0))
+        cl->every = n + 1;
+    else if (slot * S45 < need)
+        cl->every = need / (slot * S45) >= n ? n + 1 : (int)ceil(need / (slot * S45));
+}
+
+static void cat_draw(cairo_t *cr, const viz_frame_spec *s, const viz_frame *f, const cat_layout *cl, double tick_cap)
+{
+    char buf[CAT_LABEL_MAX];
+    cairo_set_source_rgb(cr, 0.33, 0.33, 0.33);
+    for (int i = 0; i < s->n_x_categories; i++) {
+        double px = crisp(viz_px(f, i + 1));
+        cairo_move_to(cr, px, f->bottom);
+        cairo_line_to(cr, px, f->bottom + TICK);
+    }
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+    for (int i = 0; i < s->n_x_categories; i += cl->every) {
+        cat_label(cr, s->x_categories[i], cl->limit, buf);
+        double px = viz_px(f, i + 1);
+        if (cl->rotated)
+            viz_text_rotated(cr, px, f->bottom + TICK + GAP / 2 + 0.35 * tick_cap, -VIZ_PI / 4, buf, VIZ_RIGHT,
+                             VIZ_MIDDLE);
+        else
+            viz_text(cr, px, f->bottom + TICK + GAP, buf, VIZ_CENTER, VIZ_TOP);
+    }
+}
+
 void viz_frame_draw(cairo_t *cr, const viz_frame_spec *s, double x0, double x1, double y0, double y1, viz_frame *f)
 {
     double fs = s->font_scale > 0 ? s->font_scale : 1;
@@ -61,13 +155,22 @@ void viz_frame_draw(cairo_t *cr, const viz_frame_spec *s, double x0, double x1, 
     /* room for half of the last x tick label past the right end */
     f->right = s->x + s->width - pad - 10 * fs;
     double plot_w = f->right - f->left;
-    int xtarget = (int)(plot_w / (90 * fs));
-    viz_nice_ticks(x0, x1, xtarget < 3 ? 3 : xtarget > 10 ? 10 : xtarget, s->x_integer, &f->xt);
-    /* thin out x ticks whose labels would touch */
-    double xtw = max_tick_width(cr, &f->xt);
-    while (f->xt.n > 2 && (xtw + 10) * f->xt.n > plot_w) {
-        viz_nice_ticks(x0, x1, f->xt.n - 2, s->x_integer, &f->xt);
-        xtw = max_tick_width(cr, &f->xt);
+    int categorical = s->n_x_categories > 0 && s->x_categories;
+    cat_layout cl = {0};
+    if (categorical) {
+        cat_lay_out(cr, s, f, f->left - ytw, tick_cap, &cl);
+    } else {
+        int xtarget = (int)(plot_w / (90 * fs));
+        viz_nice_ticks(x0, x1, xtarget < 3 ? 3 : xtarget > 10 ? 10 : xtarget, s->x_integer, &f->xt);
+        /* thin out x ticks whose labels would touch */
+        double xtw = max_tick_width(cr, &f->xt);
+        while (f->xt.n > 2 && (xtw + 10) * f->xt.n > plot_w) {
+            viz_ticks fewer;
+            viz_nice_ticks(x0, x1, f->xt.n - 2, s->x_integer, &fewer);
+            if (fewer.n >= f->xt.n) break; /* no rounder step gives fewer (a tiny plot): keep these */
+            f->xt = fewer;
+            xtw = max_tick_width(cr, &f->xt);
+        }
     }
 
     cairo_set_line_width(cr, 1);
@@ -108,6 +211,7 @@ void viz_frame_draw(cairo_t *cr, const viz_frame_spec *s, double x0, double x1, 
         viz_tick_label(&f->yt, f->yt.v[i], buf, sizeof buf);
         viz_text(cr, f->left - TICK - GAP, viz_py(f, f->yt.v[i]), buf, VIZ_RIGHT, VIZ_MIDDLE);
     }
+    if (categorical) cat_draw(cr, s, f, &cl, tick_cap);
 
     /* axis titles and the title */
     cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);

@@ -273,8 +273,21 @@ static void clusters_section(ae_html *h, const char *run_dir, const run_files *r
     ae_html_raw(h, "</section>\n");
 }
 
+static int has_file(const char *dir, const char *name)
+{
+    char path[8192];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 ae_status ae_report_write(const char *run_dir, ae_error *err)
 {
+    /* a folder of several runs has its own page: a sweep's, or that of runs over seeds */
+    if (!has_file(run_dir, "metrics.json")) {
+        if (has_file(run_dir, "sweep.json")) return ae_report_sweep_write(run_dir, err);
+        if (has_file(run_dir, "summary.json")) return ae_report_seeds_write(run_dir, err);
+    }
     run_files r = {0};
     ae_status st = read_run(run_dir, &r, err);
     if (st) {

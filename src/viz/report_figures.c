@@ -228,6 +228,36 @@ static int png_size(const unsigned char *b, size_t n, int *w, int *h)
 /* Figures wider than this take a whole row of the grid rather than half. */
 #define WIDE_PX 700
 
+void ae_report_figure_write(ae_html *h, const char *dir, const char *name, const char *caption)
+{
+    int w = 0, ht = 0;
+    char *bytes;
+    size_t n;
+    ae_error e;
+    ae_status st = ae_report_read(dir, name, &bytes, &n, &e);
+    if (st || !bytes) { /* vanished since it was listed: report it as unreadable */
+        if (!st) st = ae_fail(&e, AE_ERR_IO, "%s/%s: disappeared while the report was written", dir, name);
+        ae_html_fail(h, st, &e);
+        return;
+    }
+    const unsigned char *png = (const unsigned char *)bytes;
+    int ok = png_size(png, n, &w, &ht);
+    ae_html_fmt(h, "<figure class=\"fig%s\">", w > WIDE_PX ? " wide" : "");
+    if (ok)
+        ae_html_png(h, png, n, caption, w, ht);
+    else {
+        ae_html_raw(h, "<div class=\"warn\">Not a PNG image: ");
+        ae_html_text(h, name);
+        ae_html_raw(h, "</div>");
+    }
+    free(bytes);
+    ae_html_raw(h, "<figcaption>");
+    ae_html_text(h, caption);
+    ae_html_raw(h, " <span class=\"file\">figures/");
+    ae_html_text(h, name);
+    ae_html_raw(h, "</span></figcaption></figure>\n");
+}
+
 void ae_report_figures_write(ae_html *h, const char *run_dir, const ae_report_figures *figs, ae_fig_section section)
 {
     char dir[4096], caption[512];
@@ -237,33 +267,9 @@ void ae_report_figures_write(ae_html *h, const char *run_dir, const ae_report_fi
         const ae_report_figure *f = &figs->items[i];
         if (f->section != section) continue;
         ae_fig_section s;
-        int rank, w = 0, ht = 0;
+        int rank;
         ae_report_figure_kind(f->name, &s, &rank, caption, sizeof caption);
-        char *bytes;
-        size_t n;
-        ae_error e;
-        ae_status st = ae_report_read(dir, f->name, &bytes, &n, &e);
-        if (st || !bytes) { /* vanished since it was listed: report it as unreadable */
-            if (!st) st = ae_fail(&e, AE_ERR_IO, "%s/%s: disappeared while the report was written", dir, f->name);
-            ae_html_fail(h, st, &e);
-            break;
-        }
-        const unsigned char *png = (const unsigned char *)bytes;
-        int ok = png_size(png, n, &w, &ht);
-        ae_html_fmt(h, "<figure class=\"fig%s\">", w > WIDE_PX ? " wide" : "");
-        if (ok)
-            ae_html_png(h, png, n, caption, w, ht);
-        else {
-            ae_html_raw(h, "<div class=\"warn\">Not a PNG image: ");
-            ae_html_text(h, f->name);
-            ae_html_raw(h, "</div>");
-        }
-        free(bytes);
-        ae_html_raw(h, "<figcaption>");
-        ae_html_text(h, caption);
-        ae_html_raw(h, " <span class=\"file\">figures/");
-        ae_html_text(h, f->name);
-        ae_html_raw(h, "</span></figcaption></figure>\n");
+        ae_report_figure_write(h, dir, f->name, caption);
     }
     ae_html_raw(h, "</div>\n");
 }

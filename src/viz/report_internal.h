@@ -20,6 +20,15 @@ extern const char ae_report_css[];
  * with AE_OK, when the file does not exist. n may be NULL. */
 ae_status ae_report_read(const char *dir, const char *name, char **out, size_t *n, ae_error *err);
 
+/* --- pages of several runs (report_summary.c, report_sweep.c) -------------------------- */
+/* The document head and the page header up to <nav>: the title, the kicker
+ * line above the name, the name, and a lead paragraph (NULL: none). */
+void ae_report_page_head(ae_html *h, const char *kicker, const char *name, const char *lead);
+/* The nav links (ids[i], titles[i]) and the end of the header. */
+void ae_report_page_nav(ae_html *h, const char *const *ids, const char *const *titles, int n);
+/* The footer and the end of the document. */
+void ae_report_page_end(ae_html *h, const char *what);
+
 /* --- experiment.ini --------------------------------------------------------------------- */
 typedef struct {
     char *section, *key, *value;
@@ -87,6 +96,9 @@ ae_status ae_report_figures_find(const char *run_dir, ae_report_figures *figs, a
 void ae_report_figures_free(ae_report_figures *figs);
 /* Figures in a section. */
 int ae_report_figures_count(const ae_report_figures *figs, ae_fig_section section);
+/* One <figure>: dir/name embedded (or a warning when it is not a PNG),
+ * captioned, with its file name as figures/NAME. */
+void ae_report_figure_write(ae_html *h, const char *dir, const char *name, const char *caption);
 /* Writes a section's figures as a grid of captioned, embedded images. */
 void ae_report_figures_write(ae_html *h, const char *run_dir, const ae_report_figures *figs, ae_fig_section section);
 

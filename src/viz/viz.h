@@ -81,7 +81,7 @@ void viz_tick_label(const viz_ticks *t, double v, char *buf, size_t n);
 typedef struct {
     double x0, x1, y0, y1;      /* data range shown */
     double left, top, right, bottom; /* plot area in pixels */
-    viz_ticks xt, yt;
+    viz_ticks xt, yt;           /* xt is empty on a categorical x axis */
 } viz_frame;
 
 typedef struct {
@@ -90,11 +90,19 @@ typedef struct {
     const char *x_label, *y_label;
     double font_scale;          /* 1 for a full chart, smaller for strip panels */
     int x_integer, y_integer;   /* ticks on whole numbers only */
+    /* A categorical x axis: category i (0-based) at x = i + 1, labelled
+     * x_categories[i] (rotated by 45 degrees when the labels do not fit side by
+     * side, shortened with an ellipsis past 40% of the height, thinned
+     * out when even rotated they would touch), no x gridlines. 0 / NULL: the
+     * numeric axis. Charts that leave these unset are drawn as before. */
+    const char *const *x_categories;
+    int n_x_categories;
 } viz_frame_spec;
 
-/* Lays out a frame for data [x0, x1] x [y0, y1] (already padded as wanted):
- * margins fit the tick labels, ticks are round values. Draws the background
- * gridlines, axes, tick labels, axis titles and title. */
+/* Lays out a frame for data [x0, x1] x [y0, y1] (already padded as wanted;
+ * for categories, e.g. [0.5, n + 0.5]): margins fit the tick labels, ticks
+ * are round values. Draws the background gridlines, axes, tick labels, axis
+ * titles and title. */
 void viz_frame_draw(cairo_t *cr, const viz_frame_spec *s, double x0, double x1, double y0, double y1, viz_frame *f);
 static inline double viz_px(const viz_frame *f, double x)
 {
