@@ -80,6 +80,10 @@ static ae_status check_model(run_ctx *r, ae_error *err)
     if (r->set.decode.grid > 0 && ae_model_code_dim(m) != 2)
         st = ae_settings_fail(&r->set, AE_KEY_decode_grid, err, AE_ERR_ARG,
                               "decode.grid needs a 2-D code, this model's is %d wide", ae_model_code_dim(m));
+    else if (strcmp(r->set.finetune.method, "none") && (size_t)r->set.cluster.k > d->x.rows)
+        st = ae_settings_fail(&r->set, AE_KEY_cluster_k, err, AE_ERR_ARG,
+                              "finetune.method = %s: cluster.k = %ld is larger than the %zu training images",
+                              r->set.finetune.method, r->set.cluster.k, d->x.rows);
     ae_model_free(m);
     return st;
 }

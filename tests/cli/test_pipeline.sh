@@ -64,6 +64,22 @@ expect_error "hdbscan min_cluster_size larger than the fit set" "cluster\.hdbsca
   -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/hd" --set cluster.method=hdbscan --set data.fit=test \
      --set data.fit_limit=1000 --set cluster.hdbscan_min_cluster_size=2000 --quiet
 
+# fine-tuning: DEC's assignment is scored beside the clusterers, its history is kept; k > n is refused first
+rm -rf "$T/dec"
+if "$AECLUST" run experiments/fashion-dec-ae-10.ini --out "$T/dec" "${small[@]}" --set finetune.method=dec \
+     --set finetune.max_iter=60 --set finetune.update_interval=20 --set data.score=fit --set cluster.n_init=1 \
+     --set finetune.n_init=2 >/dev/null 2>"$T/err"; then
+  grep -q '"clusterer": "dec"' "$T/dec/metrics.json" && grep -q '"finetune": {' "$T/dec/metrics.json" && \
+    [ "$(grep -c '' "$T/dec/finetune.csv")" -ge 4 ] && [ -s "$T/dec/model_pretrained.aenn" ] && ! cmp -s "$T/dec/model.aenn" "$T/dec/model_pretrained.aenn" \
+    && ok "DEC fine-tunes the model, keeps the pretrained one and its history, and is scored" \
+    || not_ok "DEC fine-tunes the model, keeps the pretrained one and its history, and is scored" "$(ls "$T/dec")"
+else
+  not_ok "DEC fine-tunes the model, keeps the pretrained one and its history, and is scored" "$(cat "$T/err")"
+fi
+expect_error "DEC with more clusters than training images" "finetune\.method = idec: cluster\.k = 20000 is larger than the 10000 training images" "$T/deck" \
+  -- "$AECLUST" run experiments/fashion-dec-ae-10.ini --out "$T/deck" "${small[@]}" --set finetune.method=idec \
+     --set data.fit=all --set data.fit_limit=0 --set cluster.k=20000 --quiet
+
 # typed settings: a cross-key problem names the file and line it came from
 printf '[experiment]\nseed = 1\n[cluster]\nmethod = none, kmeans\n' > "$T/bad.ini"
 expect_error "method none with a clusterer names the line" "bad\.ini:4: cluster\.method = none cannot be listed" - \
