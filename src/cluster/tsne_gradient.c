@@ -20,7 +20,7 @@
 
 #define MAX_THREADS 64
 
-ae_status tsne_work_alloc(tsne_work *w, size_t n, ae_error *err)
+ae_status ae_tsne_work_alloc(tsne_work *w, size_t n, ae_error *err)
 {
     memset(w, 0, sizeof *w);
     w->n = n;
@@ -29,7 +29,7 @@ ae_status tsne_work_alloc(tsne_work *w, size_t n, ae_error *err)
     if (w->n_threads < 1) w->n_threads = 1;
     w->list_cap = (n + 15) / 8 * 8; /* a list holds each point at most once, plus padding */
     void *lists = NULL;
-    ae_status st = tsne_tree_alloc(&w->tree, n, err);
+    ae_status st = ae_tsne_tree_alloc(&w->tree, n, err);
     if (st) return st;
     w->rep = malloc(2 * n * sizeof *w->rep);
     w->z = malloc(n * sizeof *w->z);
@@ -38,16 +38,16 @@ ae_status tsne_work_alloc(tsne_work *w, size_t n, ae_error *err)
     if (posix_memalign(&lists, 64, (size_t)w->n_threads * 3 * w->list_cap * sizeof(float))) lists = NULL;
     w->lists = lists;
     if (!w->rep || !w->z || !w->attr || !w->kl || !w->lists) {
-        tsne_work_free(w);
+        ae_tsne_work_free(w);
         return ae_fail(err, AE_ERR_NOMEM, "t-SNE: out of memory for the gradient of %zu points", n);
     }
     return AE_OK;
 }
 
-void tsne_work_free(tsne_work *w)
+void ae_tsne_work_free(tsne_work *w)
 {
     if (!w) return;
-    tsne_tree_free(&w->tree);
+    ae_tsne_tree_free(&w->tree);
     free(w->rep), free(w->z), free(w->attr), free(w->kl), free(w->lists);
     memset(w, 0, sizeof *w);
 }
@@ -117,7 +117,7 @@ static void grad_worker(void *ctx, size_t lo, size_t hi)
         for (;;) {
             size_t g = atomic_fetch_add(&w->next_group, 1);
             if (g >= w->tree.n_groups) break;
-            tsne_repulsion_group(w, g, c->theta, list);
+            ae_tsne_repulsion_group(w, g, c->theta, list);
         }
         for (;;) {
             size_t r0 = atomic_fetch_add(&w->next_rows, ROWS_A_TAKE);
@@ -128,11 +128,11 @@ static void grad_worker(void *ctx, size_t lo, size_t hi)
     }
 }
 
-void tsne_gradient(tsne_work *w, const tsne_sparse *P, float exag, const float *y, float theta, float *grad,
-                   double *kl)
+void ae_tsne_gradient(tsne_work *w, const tsne_sparse *P, float exag, const float *y, float theta, float *grad,
+                      double *kl)
 {
     size_t n = w->n;
-    tsne_tree_build(&w->tree, y);
+    ae_tsne_tree_build(&w->tree, y);
     atomic_store(&w->next_group, 0);
     atomic_store(&w->next_rows, 0);
     grad_ctx c = {w, P, y, theta, kl != NULL};
@@ -152,7 +152,7 @@ void tsne_gradient(tsne_work *w, const tsne_sparse *P, float exag, const float *
     }
 }
 
-void tsne_gradient_exact(const tsne_sparse *P, float exag, const float *y, float *grad, double *kl)
+void ae_tsne_gradient_exact(const tsne_sparse *P, float exag, const float *y, float *grad, double *kl)
 {
     size_t n = P->n;
     double z = 0;

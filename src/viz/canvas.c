@@ -18,7 +18,7 @@ void ae_plot_cleanup(void)
 
 static void register_cleanup(void) { atexit(ae_plot_cleanup); }
 
-ae_status viz_canvas_new(viz_canvas *c, int width, int height, const char *what, ae_error *err)
+ae_status ae_viz_canvas_new(viz_canvas *c, int width, int height, const char *what, ae_error *err)
 {
     c->surface = NULL;
     c->cr = NULL;
@@ -39,7 +39,7 @@ ae_status viz_canvas_new(viz_canvas *c, int width, int height, const char *what,
     pthread_once(&once, register_cleanup);
     c->cr = cairo_create(c->surface);
     if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
-        viz_canvas_free(c);
+        ae_viz_canvas_free(c);
         return ae_fail(err, AE_ERR_NOMEM, "%s: cannot create a drawing context", what);
     }
     cairo_set_source_rgb(c->cr, 1, 1, 1);
@@ -51,11 +51,11 @@ ae_status viz_canvas_new(viz_canvas *c, int width, int height, const char *what,
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_ON);
     cairo_set_font_options(c->cr, fo);
     cairo_font_options_destroy(fo);
-    viz_font(c->cr, 12, 0);
+    ae_viz_font(c->cr, 12, 0);
     return AE_OK;
 }
 
-ae_status viz_canvas_write(viz_canvas *c, const char *path, ae_error *err)
+ae_status ae_viz_canvas_write(viz_canvas *c, const char *path, ae_error *err)
 {
     if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS)
         return ae_fail(err, AE_ERR_NOMEM, "%s: drawing failed: %s", path,
@@ -75,12 +75,12 @@ ae_status viz_canvas_write(viz_canvas *c, const char *path, ae_error *err)
             o[3 * x + 2] = (uint8_t)p;
         }
     }
-    ae_status st = viz_png_write_rgb(path, rgb, c->width, c->height, (size_t)c->width * 3, err);
+    ae_status st = ae_viz_png_write_rgb(path, rgb, c->width, c->height, (size_t)c->width * 3, err);
     free(rgb);
     return st;
 }
 
-void viz_canvas_free(viz_canvas *c)
+void ae_viz_canvas_free(viz_canvas *c)
 {
     if (c->cr) cairo_destroy(c->cr);
     if (c->surface) cairo_surface_destroy(c->surface);
