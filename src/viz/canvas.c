@@ -2,12 +2,14 @@
  * cairo context, encoded as opaque 8-bit RGB PNG when done. */
 #define _GNU_SOURCE /* RTLD_DEFAULT */
 #include <dlfcn.h>
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "viz.h"
 
-void ae_plot_cleanup(void)
+/* Not registered with atexit: a library must not install process-wide exit
+ * handlers (they run after the caller may have unloaded us, and the caller
+ * may still hold cairo objects); the program calls it when it is done. */
+void ae_plot_teardown(void)
 {
     cairo_debug_reset_static_data();
     /* fontconfig comes in with cairo but is not linked by name, so its
@@ -15,8 +17,6 @@ void ae_plot_cleanup(void)
     void (*fc_fini)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "FcFini");
     if (fc_fini) fc_fini();
 }
-
-static void register_cleanup(void) { atexit(ae_plot_cleanup); }
 
 ae_status ae_viz_canvas_new(viz_canvas *c, int width, int height, const char *what, ae_error *err)
 {
@@ -33,10 +33,6 @@ ae_status ae_viz_canvas_new(viz_canvas *c, int width, int height, const char *wh
         c->surface = NULL;
         return ae_fail(err, AE_ERR_NOMEM, "%s: cannot create a %d x %d canvas", what, width, height);
     }
-    /* cairo and fontconfig keep font caches for the life of the process;
-     * freeing them at exit keeps leak checkers (ASan) quiet */
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, register_cleanup);
     c->cr = cairo_create(c->surface);
     if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
         ae_viz_canvas_free(c);
