@@ -16,6 +16,9 @@ EXPERIMENT ?= experiments/fashion-dense-ae-32.ini
 
 CPPFLAGS += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L $(shell pkg-config --cflags cairo 2>/dev/null)
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) $(SAN) -fopenmp
+# every object (library, CLI, tests, benchmarks) also writes a .d file listing
+# the headers it read, so a header change rebuilds only what includes it
+DEPFLAGS := -MMD -MP
 LDFLAGS  += $(SAN) -fopenmp
 LDLIBS   += -llapacke -lopenblas -lcairo -ljson-c -lpng -lz -lm -lpthread
 
@@ -25,33 +28,54 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC := $(sort $(wildcard bench/bench_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+BENCH_OBJ := $(BENCH_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
-HEADERS  := $(wildcard include/aeclust/*.h) $(shell find src -name '*.h')
 
-.PHONY: all run test tests test-asan check bench install setup setup-tests clean
+.PHONY: all run test tests test-asan check bench install setup setup-tests clean FORCE
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/aeclust $(BUILD)/libaeclust.a
 
-$(BUILD)/obj/%.o: %.c $(HEADERS)
+# Everything built also depends on the flags it was built with: a change of
+# CC, OPT, SAN, ... rebuilds it. The stamp is rewritten only when they differ
+# (and only by a build, not by make -n or -q).
+FLAGS_STAMP := $(BUILD)/build-flags
+build_flags := $(strip $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS))
+ifneq ($(build_flags),$(strip $(file <$(FLAGS_STAMP))))
+$(FLAGS_STAMP): FORCE
+endif
+$(FLAGS_STAMP):
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	@printf '%s\n' '$(build_flags)' > $@
+FORCE:
+
+$(BUILD)/obj/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/libaeclust.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/aeclust: $(CLI_OBJ) $(BUILD)/libaeclust.a
+$(BUILD)/aeclust: $(CLI_OBJ) $(BUILD)/libaeclust.a $(FLAGS_STAMP)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libaeclust.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(BUILD)/libaeclust.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(BUILD)/libaeclust.a $(LDFLAGS) $(LDLIBS) -lcmocka
+$(TEST_OBJ): CPPFLAGS += -Itests
 
-$(BUILD)/bench/%: bench/%.c $(BUILD)/libaeclust.a
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(BUILD)/libaeclust.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libaeclust.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libaeclust.a $(LDLIBS) -lcmocka
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(BUILD)/libaeclust.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(BUILD)/libaeclust.a $(LDLIBS)
+
+# keep the test and bench objects (make would delete them as intermediates)
+.SECONDARY: $(TEST_OBJ) $(BENCH_OBJ)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BENCH_OBJ:.o=.d)
 
 # Packages and data: idempotent, quick when everything is in place.
 setup:
