@@ -54,6 +54,10 @@
 #include "matrix.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- building ---------------------------------------------------------- */
 
 typedef enum {
@@ -243,5 +247,9 @@ ae_status ae_model_load(const char *path, ae_model **out, ae_error *err);
  * "(None, 14, 14, 16)" for 16 channels of 14x14), "Param #", and its
  * "Total params: 3,184,010 (12.15 MB)"; then the total of both. */
 ae_status ae_model_summary_write(FILE *f, const ae_model *m, ae_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -33,6 +33,10 @@
 #include "nn.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- charts ------------------------------------------------------------ */
 
 typedef struct {
@@ -183,5 +187,9 @@ ae_status ae_plot_denoising(const char *path, const ae_matrix *original, const a
 ae_status ae_plot_manifold(const char *path, const ae_matrix *decoded, int n, int h, int w,
                            const double *col_values, const double *row_values, const ae_image_grid_opts *o,
                            ae_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -16,10 +16,18 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Writes RUN_DIR/report.html atomically (a failure leaves any previous report
  * untouched). AE_ERR_ARG "RUN_DIR: not a run folder (no metrics.json)" for a
  * folder without results, AE_ERR_FORMAT naming metrics.json when it is not
  * valid, AE_ERR_IO for a folder or file that cannot be read or written. */
 ae_status ae_report_write(const char *run_dir, ae_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

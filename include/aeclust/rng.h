@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     uint64_t s[4];
 } ae_rng;
@@ -22,5 +26,9 @@ uint64_t ae_rng_below(ae_rng *r, uint64_t n);
 double ae_rng_normal(ae_rng *r);
 /* Fisher-Yates shuffle of idx[0..n). */
 void ae_rng_shuffle(ae_rng *r, size_t *idx, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -21,6 +21,10 @@
 #include "nn.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     const char *out_dir;  /* NULL: runs/<experiment name> */
     const char *data_dir; /* NULL: see ae_data_dir() */
@@ -64,5 +68,9 @@ ae_status ae_run_experiment(const ae_config *c, const ae_run_opts *o, ae_run_res
 
 /* Writes the results as an aligned table, one row per record. */
 void ae_run_result_print(const ae_run_result *res, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
