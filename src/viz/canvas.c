@@ -6,9 +6,10 @@
 
 #include "viz.h"
 
-/* Not registered with atexit: a library must not install process-wide exit
- * handlers (they run after the caller may have unloaded us, and the caller
- * may still hold cairo objects); the program calls it when it is done. */
+/* Never registered with atexit by the library: freeing cairo's static data is
+ * only safe once no cairo object is alive anywhere in the process, which only
+ * the program knows (it, or another library, may still hold one, even in an
+ * exit handler of its own), so the program calls this when it is done. */
 void ae_plot_teardown(void)
 {
     cairo_debug_reset_static_data();
