@@ -12,8 +12,10 @@ major=$(sed -n 's/^#define AECLUST_VERSION_MAJOR \([0-9]*\)$/\1/p' "$root/includ
 linker_made='^(_init|_fini|_edata|_end|__bss_start)$'
 
 # offenders NM-ARGS... : the defined global symbols (any type) without the ae_ prefix, one a line.
+# AddressSanitizer adds a global __odr_asan.NAME beside each global variable NAME: judged as NAME.
 offenders() {
-  nm --defined-only "$@" | awk 'NF == 3 { print $3 }' | grep -v '^ae_' | grep -vE "$linker_made" | sort -u
+  nm --defined-only "$@" | awk 'NF == 3 { print $3 }' | sed 's/^__odr_asan\.//' | grep -v '^ae_' \
+    | grep -vE "$linker_made" | sort -u
 }
 # count_ae NM-ARGS... : how many defined globals start with ae_ (the check saw the library at all).
 count_ae() { nm --defined-only "$@" | awk 'NF == 3 && $3 ~ /^ae_/' | wc -l; }
