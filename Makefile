@@ -26,8 +26,9 @@ DEPFLAGS := -MMD -MP
 # the static and the shared library. -fno-semantic-interposition keeps GCC
 # inlining the library's own global functions within a file (which plain
 # -fPIC forbids, in case another library replaced them): without it the conv
-# nets of make bench trained 5-10 % slower; with it they match the non-PIC
-# build (README). No program may interpose an ae_ symbol.
+# nets of make bench took about 7 % more CPU time; with it the nets and
+# k-means match the non-PIC build (README). No program may interpose an ae_
+# symbol.
 PIC      := -fPIC -fno-semantic-interposition
 LDFLAGS  += $(SAN) -fopenmp
 LDLIBS   += -llapacke -lopenblas -lcairo -ljson-c -lpng -lz -lm -lpthread
