@@ -100,41 +100,41 @@ static void test_nice_ticks(void **state)
 {
     (void)state;
     viz_ticks t;
-    viz_nice_ticks(0, 10, 5, 0, &t);
+    ae_viz_nice_ticks(0, 10, 5, 0, &t);
     assert_int_equal(t.n, 6); /* 0 2 4 6 8 10 */
     for (int i = 0; i < t.n; i++) assert_close(t.v[i], 2.0 * i, 1e-12);
     assert_int_equal(t.decimals, 0);
 
-    viz_nice_ticks(0.296, 0.382, 5, 0, &t); /* step 0.02: 0.30 .. 0.38 */
+    ae_viz_nice_ticks(0.296, 0.382, 5, 0, &t); /* step 0.02: 0.30 .. 0.38 */
     assert_close(t.step, 0.02, 1e-12);
     assert_int_equal(t.n, 5);
     assert_close(t.v[0], 0.30, 1e-12);
     assert_int_equal(t.decimals, 2);
     char buf[64];
-    viz_tick_label(&t, t.v[0], buf, sizeof buf);
+    ae_viz_tick_label(&t, t.v[0], buf, sizeof buf);
     assert_string_equal(buf, "0.30");
 
-    viz_nice_ticks(-7.5, 7.5, 6, 0, &t); /* -6 .. 6 by 2, and 0 printed without a sign */
+    ae_viz_nice_ticks(-7.5, 7.5, 6, 0, &t); /* -6 .. 6 by 2, and 0 printed without a sign */
     assert_close(t.step, 2, 1e-12);
     assert_int_equal(t.n, 7);
     int zero = -1;
     for (int i = 0; i < t.n; i++)
         if (t.v[i] == 0) zero = i;
     assert_true(zero >= 0);
-    viz_tick_label(&t, -1e-17, buf, sizeof buf);
+    ae_viz_tick_label(&t, -1e-17, buf, sizeof buf);
     assert_string_equal(buf, "0");
 
-    viz_nice_ticks(0.6, 3.4, 10, 1, &t); /* whole numbers only: 1 2 3 */
+    ae_viz_nice_ticks(0.6, 3.4, 10, 1, &t); /* whole numbers only: 1 2 3 */
     assert_int_equal(t.n, 3);
     assert_close(t.step, 1, 0);
 
-    viz_nice_ticks(0, 2.5e6, 5, 0, &t);
-    viz_tick_label(&t, 2000000, buf, sizeof buf);
+    ae_viz_nice_ticks(0, 2.5e6, 5, 0, &t);
+    ae_viz_tick_label(&t, 2000000, buf, sizeof buf);
     assert_string_equal(buf, "2,000,000");
 
-    viz_nice_ticks(-17, 14, 3, 0, &t); /* never fewer than two ticks */
+    ae_viz_nice_ticks(-17, 14, 3, 0, &t); /* never fewer than two ticks */
     assert_true(t.n >= 2);
-    viz_nice_ticks(1, 1, 5, 0, &t); /* an empty range has none */
+    ae_viz_nice_ticks(1, 1, 5, 0, &t); /* an empty range has none */
     assert_int_equal(t.n, 0);
 }
 
@@ -468,7 +468,7 @@ static void test_confusion_heatmap(void **state)
     double cx[4], cy[4], lum[4];
     for (int i = 0; i < 4; i++) {
         double f[3];
-        viz_ramp(value[i] / 6, f);
+        ae_viz_ramp(value[i] / 6, f);
         uint8_t want[3] = {(uint8_t)lrint(f[0] * 255), (uint8_t)lrint(f[1] * 255), (uint8_t)lrint(f[2] * 255)};
         assert_true(find_colour(&im, want, 1, 0, im.h, &cx[i], &cy[i]) > 5000); /* most of a big cell */
         lum[i] = 0.2126 * want[0] + 0.7152 * want[1] + 0.0722 * want[2];
@@ -588,5 +588,7 @@ int main(void)
         cmocka_unit_test(test_confusion_heatmap),  cmocka_unit_test(test_deterministic_bytes),
         cmocka_unit_test(test_atomic_and_io_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    ae_plot_teardown(); /* cairo's and fontconfig's caches: a clean exit under LeakSanitizer */
+    return failed;
 }

@@ -11,6 +11,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct ae_config ae_config;
 
 #define AE_CONFIG_MAX_ITEMS 16 /* items in a list value */
@@ -42,5 +46,9 @@ const char *ae_config_origin(const ae_config *c, const char *section, const char
 
 /* Writes every setting as an INI file (the effective experiment of a run). */
 ae_status ae_config_write(const ae_config *c, FILE *f, ae_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -17,6 +17,10 @@
 #include "matrix.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     ae_matrix x;      /* (n, height*width), values in [0,1] */
     ae_labels y;      /* (n) class ids in [0, n_classes) */
@@ -93,5 +97,9 @@ ae_status ae_matrix_load(const char *path, ae_matrix *out, ae_error *err);
  * shape (n,) or (n, 1)) or an IDX label file, chosen by content. Values are
  * not range-checked (that depends on the caller); an empty array is an error. */
 ae_status ae_labels_load(const char *path, ae_labels *out, ae_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 #include "matrix.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     int k_min, k_max; /* the k-range, inclusive [1, 25] */
     int n_init;       /* k-means restarts per k [10] */
@@ -28,5 +32,9 @@ ae_status ae_elbow(const ae_matrix *x, const ae_elbow_opts *o, double *inertia, 
 /* Writes "k,inertia" then one line per k (k_min + i, inertia[i]), i < n,
  * atomically: the file appears whole or not at all. */
 ae_status ae_elbow_write_csv(const char *path, int k_min, const double *inertia, int n, ae_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -26,6 +26,10 @@
 #include "matrix.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum { AE_GMM_FULL, AE_GMM_DIAG, AE_GMM_SPHERICAL } ae_gmm_covariance;
 
 /* "full", "diag", "spherical" -> *out; AE_ERR_ARG naming the known values otherwise. */
@@ -78,5 +82,9 @@ const double *ae_gmm_covariance_of(const ae_gmm *g, int c);
 int ae_gmm_n_iter(const ae_gmm *g);        /* EM iterations of the kept restart */
 int ae_gmm_converged(const ae_gmm *g);     /* whether it met tol */
 double ae_gmm_lower_bound(const ae_gmm *g); /* its final mean log-likelihood bound */
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

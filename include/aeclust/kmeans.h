@@ -28,6 +28,10 @@
 #include "matrix.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     int k;        /* clusters [10] */
     int n_init;   /* restarts; the one with the lowest inertia is kept [10] */
@@ -66,5 +70,9 @@ ae_status ae_kmeans_predict(const ae_matrix *centroids, const ae_matrix *x, ae_l
                             ae_error *err);
 
 void ae_kmeans_result_free(ae_kmeans_result *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

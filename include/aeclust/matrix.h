@@ -11,6 +11,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     size_t rows, cols;
     float *data; /* (rows, cols), row-major, owned */
@@ -32,5 +36,9 @@ ae_status ae_matrix_check_finite(const ae_matrix *m, const char *what, ae_error 
 /* Allocates n zeroed labels. */
 ae_status ae_labels_alloc(ae_labels *l, size_t n, ae_error *err);
 void ae_labels_free(ae_labels *l);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -19,6 +19,10 @@
 #include "matrix.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Contingency table of truth (rows) against pred (columns), over the sorted
  * distinct values of each. Filled by ae_contingency_build, freed by
  * ae_contingency_free (a zeroed struct is a valid empty value). */
@@ -135,5 +139,9 @@ ae_status ae_confusion_write(FILE *f, const ae_contingency *c, const char *const
  * write fails. */
 ae_status ae_makeup_write(FILE *f, const ae_contingency *c, const char *const *names, int n_names,
                           ae_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

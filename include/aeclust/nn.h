@@ -71,6 +71,10 @@
 #include "matrix.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- building ---------------------------------------------------------- */
 
 typedef enum {
@@ -325,5 +329,9 @@ ae_status ae_model_load(const char *path, ae_model **out, ae_error *err);
  * trainable), and a model with such state also prints "Trainable params" and
  * "Non-trainable params" after each total. */
 ae_status ae_model_summary_write(FILE *f, const ae_model *m, ae_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

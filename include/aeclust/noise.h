@@ -12,6 +12,10 @@
 #include "rng.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum { AE_NOISE_NONE, AE_NOISE_GAUSSIAN, AE_NOISE_SALT_PEPPER, AE_NOISE_RANDOM_SHADES } ae_noise_kind;
 typedef struct {
     ae_noise_kind kind;
@@ -47,5 +51,9 @@ typedef struct {
    out(r, c) = flipped(r - dy, c - dx), 0 where that falls outside. No draws when both options are off. */
 ae_status ae_augment_apply(const ae_augment_opts *o, const ae_matrix *x, int height, int width, ae_rng *rng,
                            ae_matrix *out, ae_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

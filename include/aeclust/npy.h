@@ -11,6 +11,10 @@
 #include "matrix.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Reads a 1-D (n -> (n,1)), 2-D, or higher-rank array (shape[0] rows, the
  * product of the other dims as columns, in C order) of any numeric dtype into
  * float32. The data must be exactly as long as the shape says. An empty array
@@ -34,5 +38,9 @@ ae_status ae_npy_write_labels(const char *path, const ae_labels *l, ae_error *er
 
 /* True if the file at path starts with the .npy magic. */
 int ae_npy_is_npy(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -22,6 +22,10 @@
 #include "matrix.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     int n_components; /* [2] 1..min(n, d) */
     int whiten;       /* divide each component by sqrt(its explained variance) [0] */
@@ -61,5 +65,9 @@ const ae_matrix *ae_pca_components(const ae_pca *p);
 
 /* (1, d) column means of the training data; owned by p. */
 const ae_matrix *ae_pca_mean(const ae_pca *p);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -22,8 +22,8 @@
  * - Errors, one line in err: AE_ERR_ARG for sizes that do not fit (naming
  *   them), AE_ERR_IO naming the path that cannot be written, AE_ERR_NOMEM.
  * - No function takes ownership of its inputs. cairo and fontconfig keep font
- *   caches for the whole process; the first figure registers ae_plot_cleanup
- *   with atexit so they are freed at exit (leak checkers stay quiet). */
+ *   caches for the whole process; ae_plot_teardown frees them (optional: call
+ *   it once at the end of a program so leak checkers stay quiet). */
 #ifndef AECLUST_PLOT_H
 #define AECLUST_PLOT_H
 
@@ -34,6 +34,10 @@
 #include "metrics.h"
 #include "nn.h"
 #include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* ---- charts ------------------------------------------------------------ */
 
@@ -156,10 +160,13 @@ ae_status ae_plot_errorbars(const char *path, const double *x, const char *const
                             const ae_plot_errorbar_series *series, int n_series, const ae_plot_opts *o,
                             ae_error *err);
 
-/* Frees cairo's and fontconfig's process-wide font caches. Runs at exit by
- * itself; call it earlier only when no cairo or fontconfig object is in use
- * anywhere in the process. Harmless to call twice. */
-void ae_plot_cleanup(void);
+/* Frees cairo's and fontconfig's process-wide caches (fonts, patterns).
+ * Optional: call it once at the end of a program, after the last figure,
+ * when no cairo or fontconfig object is in use anywhere in the process, so
+ * leak checkers (ASan, valgrind) report nothing; without it the caches are
+ * simply reclaimed at exit. The library never calls it (nor atexit) itself.
+ * Harmless to call twice, or without having drawn anything. */
+void ae_plot_teardown(void);
 
 /* ---- image grids ------------------------------------------------------- */
 
@@ -220,5 +227,9 @@ ae_status ae_plot_denoising(const char *path, const ae_matrix *original, const a
 ae_status ae_plot_manifold(const char *path, const ae_matrix *decoded, int n, int h, int w,
                            const double *col_values, const double *row_values, const ae_image_grid_opts *o,
                            ae_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

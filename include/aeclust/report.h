@@ -16,6 +16,10 @@
 
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Writes RUN_DIR/report.html atomically (a failure leaves any previous report
  * untouched). AE_ERR_ARG "RUN_DIR: not a run folder (no metrics.json)" for a
  * folder without results, AE_ERR_FORMAT naming metrics.json when it is not
@@ -34,5 +38,9 @@ ae_status ae_report_seeds_write(const char *dir, ae_error *err);
  * combination's page. ae_report_write(DIR) writes it for a folder that has a
  * sweep.json and no metrics.json. */
 ae_status ae_report_sweep_write(const char *dir, ae_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

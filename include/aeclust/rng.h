@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     uint64_t s[4];
 } ae_rng;
@@ -58,5 +62,9 @@ typedef enum {
 uint64_t ae_stream_seed(uint64_t seed, ae_stream s, uint64_t index);
 /* Its name for files and reports ("kmeans"). */
 const char *ae_stream_name(ae_stream s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -23,6 +23,10 @@
 #include "plot.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
     const char *out_dir;  /* NULL: runs/<experiment name> */
     const char *data_dir; /* NULL: see ae_data_dir() */
@@ -156,5 +160,9 @@ ae_status ae_seeds_plot_strip(const ae_seeds_result *res, const char *metric, co
 /* Writes the table of ACC, NMI and ARI as "mean ± sd [min–max]", one row per
  * (clusterer, space, split) (UTF-8). */
 void ae_seeds_result_print(const ae_seeds_result *res, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include <stdarg.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     AE_OK = 0,
     AE_ERR_ARG,     /* an argument or option out of range, mismatched shapes */
@@ -35,5 +39,9 @@ ae_status ae_fail(ae_error *err, ae_status s, const char *fmt, ...)
 
 /* Clears err to AE_OK with an empty message. */
 void ae_error_clear(ae_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -31,6 +31,10 @@
 #include "run.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define AE_SWEEP_MAX_KEYS 8
 #define AE_SWEEP_MAX_VALUES 64
 #define AE_SWEEP_MAX_COMBINATIONS 1000
@@ -106,5 +110,9 @@ void ae_sweep_result_free(ae_sweep_result *res);
 /* Writes sweep.txt's table: a column per key, then clusterer, space, split,
  * ACC and NMI as "mean ± sd" (UTF-8). */
 void ae_sweep_result_print(const ae_sweep_result *res, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -37,6 +37,10 @@
 #include "matrix.h"
 #include "status.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     AE_TSNE_INIT_PCA = 0, /* first two principal components, column 0 std 1e-4 */
     AE_TSNE_INIT_RANDOM   /* N(0, 1e-4^2) drawn from the seed */
@@ -79,5 +83,9 @@ typedef struct {
 ae_status ae_tsne_fit(const ae_matrix *x, const ae_tsne_opts *opts, ae_tsne_result *out, ae_error *err);
 
 void ae_tsne_result_free(ae_tsne_result *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aeclust/plot.h"
 #include "args.h"
 #include "commands.h"
 
@@ -31,10 +32,14 @@ int cli_report(const ae_error *err) { return cli_fail("%s", err->msg[0] ? err->m
 
 int main(int argc, char **argv)
 {
-    return cli_dispatch(commands, sizeof commands / sizeof commands[0],
-                        "usage: aeclust COMMAND [options]   (aeclust COMMAND --help for its options)\n\ncommands:\n",
-                        "\nData folder: --data-dir, else $AECLUST_DATA, else ./data (scripts/setup.sh fills it).\n",
-                        "command", "aeclust --help", argc, argv);
+    int rc = cli_dispatch(commands, sizeof commands / sizeof commands[0],
+                          "usage: aeclust COMMAND [options]   (aeclust COMMAND --help for its options)\n\ncommands:\n",
+                          "\nData folder: --data-dir, else $AECLUST_DATA, else ./data (scripts/setup.sh fills it).\n",
+                          "command", "aeclust --help", argc, argv);
+    /* every figure is written by now: free cairo's and fontconfig's caches so
+     * leak checkers (make test-asan) see a clean exit */
+    ae_plot_teardown();
+    return rc;
 }
 
 int cli_load_experiment(cli_command *cmd, const char *path, ae_config **out)

@@ -147,24 +147,24 @@ static ae_status run_em(ae_gmm *g, const gmm_points *p, const ae_matrix *x, cons
     const size_t n = p->n, k = (size_t)g->k, d = (size_t)g->d;
     ae_status st = kmeans_resp(x, g->k, seed, lp, err);
     if (st) return st;
-    gmm_estimate(g, p, lp, o->reg_covar, 1, w);
+    ae_gmm_estimate(g, p, lp, o->reg_covar, 1, w);
     if (o->means_init)
         for (size_t c = 0; c < k; c++)
             for (size_t j = 0; j < d; j++) g->means[c * d + j] = (double)o->means_init->data[c * d + j] - g->shift[j];
-    if ((st = gmm_factor(g, o->reg_covar, w, err))) return st;
+    if ((st = ae_gmm_factor(g, o->reg_covar, w, err))) return st;
     double bound = -INFINITY;
     g->converged = 0;
     g->n_iter = 0;
     for (int it = 1; it <= o->max_iter; it++) {
         double prev = bound;
-        gmm_weighted_log_prob(g, p, w, lp);
-        bound = gmm_resp(lp, n, g->k) / (double)n;
+        ae_gmm_weighted_log_prob(g, p, w, lp);
+        bound = ae_gmm_resp(lp, n, g->k) / (double)n;
         if (!isfinite(bound))
             return ae_fail(err, AE_ERR_NUMERIC,
                            "GMM: the log-likelihood became %g at iteration %d; try a larger reg_covar (now %g)", bound,
                            it, o->reg_covar);
-        gmm_estimate(g, p, lp, o->reg_covar, 0, w);
-        if ((st = gmm_factor(g, o->reg_covar, w, err))) return st;
+        ae_gmm_estimate(g, p, lp, o->reg_covar, 0, w);
+        if ((st = ae_gmm_factor(g, o->reg_covar, w, err))) return st;
         g->n_iter = it;
         if (fabs(bound - prev) < o->tol) {
             g->converged = 1;
@@ -194,7 +194,7 @@ static void set_shift_and_floor(const ae_matrix *x, ae_gmm *g)
     }
 }
 
-void gmm_argmax_rows(const double *lp, size_t n, int k, int32_t *out)
+void ae_gmm_argmax_rows(const double *lp, size_t n, int k, int32_t *out)
 {
     for (size_t i = 0; i < n; i++) {
         int best = 0;
@@ -223,7 +223,7 @@ ae_status ae_gmm_fit(const ae_matrix *x, const ae_gmm_opts *o, ae_gmm **out, ae_
     set_shift_and_floor(x, best);
     memcpy(cur->shift, best->shift, d * sizeof *cur->shift);
     memcpy(cur->var_floor, best->var_floor, d * sizeof *cur->var_floor);
-    if ((st = gmm_points_make(x, best->shift, o->covariance, &p, err)) || (st = gmm_work_alloc(cur, n, &w, err)))
+    if ((st = ae_gmm_points_make(x, best->shift, o->covariance, &p, err)) || (st = ae_gmm_work_alloc(cur, n, &w, err)))
         goto done;
     /* restart r's k-means seed: the r-th draw of one generator seeded with seed */
     ae_rng rng;
@@ -235,8 +235,8 @@ ae_status ae_gmm_fit(const ae_matrix *x, const ae_gmm_opts *o, ae_gmm **out, ae_
     /* the labels of the kept parameters: a last E-step, as fit_predict */
     if (labels) {
         if ((st = ae_labels_alloc(labels, n, err))) goto done;
-        gmm_weighted_log_prob(best, &p, &w, lp);
-        gmm_argmax_rows(lp, n, best->k, labels->data);
+        ae_gmm_weighted_log_prob(best, &p, &w, lp);
+        ae_gmm_argmax_rows(lp, n, best->k, labels->data);
     }
     for (size_t c = 0; c < (size_t)o->k; c++)
         for (size_t j = 0; j < d; j++)
@@ -246,8 +246,8 @@ ae_status ae_gmm_fit(const ae_matrix *x, const ae_gmm_opts *o, ae_gmm **out, ae_
 done:
     ae_gmm_free(best);
     ae_gmm_free(cur);
-    gmm_points_free(&p);
-    gmm_work_free(&w);
+    ae_gmm_points_free(&p);
+    ae_gmm_work_free(&w);
     free(lp);
     return st;
 }

@@ -17,8 +17,8 @@
 #define LOG_2PI 1.8378770664093454836 /* log(2 pi) */
 #define LOG_DBL_MIN (-708.39641853226408) /* log(DBL_MIN) */
 
-ae_status gmm_points_make(const ae_matrix *x, const double *shift, ae_gmm_covariance cov, gmm_points *p,
-                          ae_error *err)
+ae_status ae_gmm_points_make(const ae_matrix *x, const double *shift, ae_gmm_covariance cov, gmm_points *p,
+                             ae_error *err)
 {
     const size_t n = x->rows, d = x->cols, nd = n * d;
     memset(p, 0, sizeof *p);
@@ -30,7 +30,7 @@ ae_status gmm_points_make(const ae_matrix *x, const double *shift, ae_gmm_covari
     else
         p->sq = malloc((cov == AE_GMM_DIAG ? nd : n) * sizeof *p->sq + 1);
     if (!p->xd || (cov == AE_GMM_FULL ? !p->xs : !p->sq)) {
-        gmm_points_free(p);
+        ae_gmm_points_free(p);
         return ae_fail(err, AE_ERR_NOMEM, "out of memory for a copy of %zu x %zu points", n, d);
     }
     for (size_t i = 0; i < n; i++) {
@@ -50,7 +50,7 @@ ae_status gmm_points_make(const ae_matrix *x, const double *shift, ae_gmm_covari
     return AE_OK;
 }
 
-void gmm_points_free(gmm_points *p)
+void ae_gmm_points_free(gmm_points *p)
 {
     free(p->xs);
     free(p->xd);
@@ -58,7 +58,7 @@ void gmm_points_free(gmm_points *p)
     memset(p, 0, sizeof *p);
 }
 
-ae_status gmm_work_alloc(const ae_gmm *g, size_t n, gmm_work *w, ae_error *err)
+ae_status ae_gmm_work_alloc(const ae_gmm *g, size_t n, gmm_work *w, ae_error *err)
 {
     const size_t k = (size_t)g->k, d = (size_t)g->d, rows = n < GMM_BLOCK_ROWS ? n : GMM_BLOCK_ROWS;
     memset(w, 0, sizeof *w);
@@ -75,13 +75,13 @@ ae_status gmm_work_alloc(const ae_gmm *g, size_t n, gmm_work *w, ae_error *err)
         ok = ok && w->y && w->mu_u && w->w && w->chol;
     }
     if (!ok) {
-        gmm_work_free(w);
+        ae_gmm_work_free(w);
         return ae_fail(err, AE_ERR_NOMEM, "out of memory for the steps of a mixture of %d components", g->k);
     }
     return AE_OK;
 }
 
-void gmm_work_free(gmm_work *w)
+void ae_gmm_work_free(gmm_work *w)
 {
     free(w->y);
     free(w->mu_u);
@@ -181,7 +181,7 @@ static void log_prob_spherical(const ae_gmm *g, const gmm_points *p, gmm_work *w
         }
 }
 
-void gmm_weighted_log_prob(const ae_gmm *g, const gmm_points *p, gmm_work *w, double *lp)
+void ae_gmm_weighted_log_prob(const ae_gmm *g, const gmm_points *p, gmm_work *w, double *lp)
 {
     if (p->n == 0) return;
     if (g->cov == AE_GMM_FULL)
@@ -192,7 +192,7 @@ void gmm_weighted_log_prob(const ae_gmm *g, const gmm_points *p, gmm_work *w, do
         log_prob_spherical(g, p, w, lp);
 }
 
-double gmm_resp(double *lp, size_t n, int k)
+double ae_gmm_resp(double *lp, size_t n, int k)
 {
     double total = 0;
     for (size_t i = 0; i < n; i++) {

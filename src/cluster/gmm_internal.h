@@ -55,33 +55,33 @@ size_t ae_gmm_cov_size(const ae_gmm *g); /* per component: d*d, d or 1 */
 /* Allocates every parameter array of g (k, d and cov set). */
 ae_status ae_gmm_alloc_params(ae_gmm *g, ae_error *err);
 
-/* p = the rows of x minus shift, as cov's steps read them (free with gmm_points_free). */
-ae_status gmm_points_make(const ae_matrix *x, const double *shift, ae_gmm_covariance cov, gmm_points *p,
-                          ae_error *err);
-void gmm_points_free(gmm_points *p);
+/* p = the rows of x minus shift, as cov's steps read them (free with ae_gmm_points_free). */
+ae_status ae_gmm_points_make(const ae_matrix *x, const double *shift, ae_gmm_covariance cov, gmm_points *p,
+                             ae_error *err);
+void ae_gmm_points_free(gmm_points *p);
 
-ae_status gmm_work_alloc(const ae_gmm *g, size_t n, gmm_work *w, ae_error *err);
-void gmm_work_free(gmm_work *w);
+ae_status ae_gmm_work_alloc(const ae_gmm *g, size_t n, gmm_work *w, ae_error *err);
+void ae_gmm_work_free(gmm_work *w);
 
 /* lp (n, k) = log w_c + log N(x_i | mu_c, Sigma_c). */
-void gmm_weighted_log_prob(const ae_gmm *g, const gmm_points *p, gmm_work *w, double *lp);
+void ae_gmm_weighted_log_prob(const ae_gmm *g, const gmm_points *p, gmm_work *w, double *lp);
 
 /* Turns lp (n, k) into responsibilities (probabilities) in place, those
  * below DBL_MIN flushed to zero; returns the sum over rows of log sum_c exp(lp). */
-double gmm_resp(double *lp, size_t n, int k);
+double ae_gmm_resp(double *lp, size_t n, int k);
 
 /* M-step: weights, means and covariances (reg added to the diagonals) from
  * responsibilities resp (n, k), probabilities. first: the initial step,
  * whose weights scikit-learn divides by n rather than by their sum. */
-void gmm_estimate(ae_gmm *g, const gmm_points *p, const double *resp, double reg, int first, gmm_work *w);
+void ae_gmm_estimate(ae_gmm *g, const gmm_points *p, const double *resp, double reg, int first, gmm_work *w);
 
 /* The precisions' Cholesky factors and log determinants; AE_ERR_NUMERIC
  * naming the first component whose covariance is not positive definite:
  * a variance (diag, spherical) or a Cholesky pivot squared (full) at or
  * below var_floor, or a pivot lost to cancellation. */
-ae_status gmm_factor(ae_gmm *g, double reg, gmm_work *w, ae_error *err);
+ae_status ae_gmm_factor(ae_gmm *g, double reg, gmm_work *w, ae_error *err);
 
 /* out[i] = the first c with the largest lp[i][c] (lp is (n, k)). */
-void gmm_argmax_rows(const double *lp, size_t n, int k, int32_t *out);
+void ae_gmm_argmax_rows(const double *lp, size_t n, int k, int32_t *out);
 
 #endif

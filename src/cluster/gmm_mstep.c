@@ -45,7 +45,7 @@ static void scatter_full(ae_gmm *g, const gmm_points *p, const double *resp, dou
     }
 }
 
-void gmm_estimate(ae_gmm *g, const gmm_points *p, const double *resp, double reg, int first, gmm_work *w)
+void ae_gmm_estimate(ae_gmm *g, const gmm_points *p, const double *resp, double reg, int first, gmm_work *w)
 {
     const int k = g->k, d = g->d, n = (int)p->n;
     double *nk = w->nk, total = 0;
@@ -93,7 +93,7 @@ static ae_status not_positive(int c, double reg, ae_error *err)
                    "component %d: covariance is not positive definite; try a larger reg_covar (now %g)", c, reg);
 }
 
-ae_status gmm_factor(ae_gmm *g, double reg, gmm_work *w, ae_error *err)
+ae_status ae_gmm_factor(ae_gmm *g, double reg, gmm_work *w, ae_error *err)
 {
     const int k = g->k, d = g->d;
     if (g->cov != AE_GMM_FULL) {

@@ -17,17 +17,17 @@ static ae_status log_prob_of(const ae_gmm *g, const ae_matrix *x, double **lp, a
     if (st) return st;
     gmm_points p = {0};
     gmm_work w = {0};
-    if ((st = gmm_points_make(x, g->shift, g->cov, &p, err)) || (st = gmm_work_alloc(g, x->rows, &w, err))) {
-        gmm_points_free(&p);
+    if ((st = ae_gmm_points_make(x, g->shift, g->cov, &p, err)) || (st = ae_gmm_work_alloc(g, x->rows, &w, err))) {
+        ae_gmm_points_free(&p);
         return st;
     }
     *lp = malloc(x->rows * (size_t)g->k * sizeof **lp + 1);
     if (*lp)
-        gmm_weighted_log_prob(g, &p, &w, *lp);
+        ae_gmm_weighted_log_prob(g, &p, &w, *lp);
     else
         st = ae_fail(err, AE_ERR_NOMEM, "out of memory for %zu x %d log probabilities", x->rows, g->k);
-    gmm_points_free(&p);
-    gmm_work_free(&w);
+    ae_gmm_points_free(&p);
+    ae_gmm_work_free(&w);
     return st;
 }
 
@@ -35,7 +35,7 @@ ae_status ae_gmm_predict(const ae_gmm *g, const ae_matrix *x, ae_labels *out, ae
 {
     double *lp;
     ae_status st = log_prob_of(g, x, &lp, err);
-    if (!st && !(st = ae_labels_alloc(out, x->rows, err))) gmm_argmax_rows(lp, x->rows, g->k, out->data);
+    if (!st && !(st = ae_labels_alloc(out, x->rows, err))) ae_gmm_argmax_rows(lp, x->rows, g->k, out->data);
     free(lp);
     return st;
 }
@@ -45,7 +45,7 @@ ae_status ae_gmm_predict_proba(const ae_gmm *g, const ae_matrix *x, ae_matrix *o
     double *lp;
     ae_status st = log_prob_of(g, x, &lp, err);
     if (!st && !(st = ae_matrix_alloc(out, x->rows, (size_t)g->k, err))) {
-        gmm_resp(lp, x->rows, g->k);
+        ae_gmm_resp(lp, x->rows, g->k);
         for (size_t i = 0; i < x->rows * (size_t)g->k; i++) out->data[i] = (float)lp[i];
     }
     free(lp);
@@ -57,7 +57,7 @@ ae_status ae_gmm_score(const ae_gmm *g, const ae_matrix *x, double *mean_loglik,
     if (!x || x->rows == 0) return ae_fail(err, AE_ERR_ARG, "GMM: no points to score");
     double *lp;
     ae_status st = log_prob_of(g, x, &lp, err);
-    if (!st) *mean_loglik = gmm_resp(lp, x->rows, g->k) / (double)x->rows;
+    if (!st) *mean_loglik = ae_gmm_resp(lp, x->rows, g->k) / (double)x->rows;
     free(lp);
     return st;
 }

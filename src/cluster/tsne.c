@@ -97,7 +97,7 @@ static int descend(optimiser *op, const tsne_sparse *P, const ae_tsne_opts *o, f
     for (; i < end; i++) {
         int check = (i + 1) % CHECK_EVERY == 0;
         double kl = 0;
-        tsne_gradient(&op->w, P, exag, y, (float)o->theta, op->grad, check ? &kl : NULL);
+        ae_tsne_gradient(&op->w, P, exag, y, (float)o->theta, op->grad, check ? &kl : NULL);
         double norm2 = 0;
         for (size_t e = 0; e < m; e++) {
             float g = op->grad[e], gain = op->gains[e];
@@ -132,13 +132,13 @@ ae_status ae_tsne_fit(const ae_matrix *x, const ae_tsne_opts *opts, ae_tsne_resu
     ae_matrix xc = {0};
     tsne_sparse P = {0};
     optimiser op = {0};
-    if ((st = centred_copy(x, &xc, err)) || (st = tsne_affinities(&xc, o.perplexity, &P, err)) ||
+    if ((st = centred_copy(x, &xc, err)) || (st = ae_tsne_affinities(&xc, o.perplexity, &P, err)) ||
         (st = ae_matrix_alloc(&out->y, n, 2, err)))
         goto done;
-    if (o.init == AE_TSNE_INIT_PCA) st = tsne_init_pca(&xc, o.seed, out->y.data, err);
-    else tsne_init_random(n, o.seed, out->y.data);
+    if (o.init == AE_TSNE_INIT_PCA) st = ae_tsne_init_pca(&xc, o.seed, out->y.data, err);
+    else ae_tsne_init_random(n, o.seed, out->y.data);
     ae_matrix_free(&xc);
-    if (st || (st = tsne_work_alloc(&op.w, n, err))) goto done;
+    if (st || (st = ae_tsne_work_alloc(&op.w, n, err))) goto done;
     op.grad = malloc(2 * n * sizeof *op.grad);
     op.update = malloc(2 * n * sizeof *op.update);
     op.gains = malloc(2 * n * sizeof *op.gains);
@@ -159,13 +159,13 @@ ae_status ae_tsne_fit(const ae_matrix *x, const ae_tsne_opts *opts, ae_tsne_resu
     if (last + 1 < o.n_iter)
         last = descend(&op, &P, &o, y, last + 1, o.n_iter, 1.0f, MOMENTUM_LATE, lr, NO_PROGRESS_ITER);
     out->n_iter = last + 1;
-    tsne_gradient(&op.w, &P, 1.0f, y, (float)o.theta, op.grad, &out->kl);
+    ae_tsne_gradient(&op.w, &P, 1.0f, y, (float)o.theta, op.grad, &out->kl);
     if (!isfinite(out->kl))
         st = ae_fail(err, AE_ERR_NUMERIC, "t-SNE diverged (KL %g): try a smaller learning rate", out->kl);
 done:
     ae_matrix_free(&xc);
-    tsne_sparse_free(&P);
-    tsne_work_free(&op.w);
+    ae_tsne_sparse_free(&P);
+    ae_tsne_work_free(&op.w);
     free(op.grad), free(op.update), free(op.gains);
     if (st) ae_tsne_result_free(out);
     return st;

@@ -56,13 +56,13 @@ static void calibrate_rows(void *ctx, size_t lo, size_t hi, int thread)
     }
 }
 
-void tsne_calibrate(float *d2, size_t n, int k, double perplexity)
+void ae_tsne_calibrate(float *d2, size_t n, int k, double perplexity)
 {
     calib_ctx c = {d2, k, log(perplexity)};
     ae_pool_for(ae_pool_shared(), n, ae_pool_grain(n, 512), calibrate_rows, &c); /* row by row: any split */
 }
 
-void tsne_sparse_free(tsne_sparse *s)
+void ae_tsne_sparse_free(tsne_sparse *s)
 {
     if (!s) return;
     free(s->rowptr);
@@ -88,7 +88,7 @@ static void sort_by_column(int32_t *c, float *v, int k)
     }
 }
 
-ae_status tsne_symmetrize(size_t n, int k, const int32_t *idx, const float *p, tsne_sparse *out, ae_error *err)
+ae_status ae_tsne_symmetrize(size_t n, int k, const int32_t *idx, const float *p, tsne_sparse *out, ae_error *err)
 {
     memset(out, 0, sizeof *out);
     size_t nk = n * (size_t)k;
@@ -102,7 +102,7 @@ ae_status tsne_symmetrize(size_t n, int k, const int32_t *idx, const float *p, t
     out->val = malloc(2 * nk * sizeof *out->val);
     if (!tptr || !tcol || !tval || !oc || !ov || !out->rowptr || !out->col || !out->val) {
         free(tptr), free(tcol), free(tval), free(oc), free(ov);
-        tsne_sparse_free(out);
+        ae_tsne_sparse_free(out);
         return ae_fail(err, AE_ERR_NOMEM, "t-SNE: out of memory for the affinities of %zu points", n);
     }
     out->n = n;
@@ -151,7 +151,7 @@ ae_status tsne_symmetrize(size_t n, int k, const int32_t *idx, const float *p, t
     return AE_OK;
 }
 
-ae_status tsne_affinities(const ae_matrix *x, double perplexity, tsne_sparse *out, ae_error *err)
+ae_status ae_tsne_affinities(const ae_matrix *x, double perplexity, tsne_sparse *out, ae_error *err)
 {
     size_t n = x->rows;
     int k = (int)floor(3.0 * perplexity);
@@ -161,9 +161,9 @@ ae_status tsne_affinities(const ae_matrix *x, double perplexity, tsne_sparse *ou
     ae_status st;
     if (!idx || !d2)
         st = ae_fail(err, AE_ERR_NOMEM, "t-SNE: out of memory for %d neighbours of %zu points", k, n);
-    else if (!(st = tsne_knn(x, k, idx, d2, err))) {
-        tsne_calibrate(d2, n, k, perplexity);
-        st = tsne_symmetrize(n, k, idx, d2, out, err);
+    else if (!(st = ae_tsne_knn(x, k, idx, d2, err))) {
+        ae_tsne_calibrate(d2, n, k, perplexity);
+        st = ae_tsne_symmetrize(n, k, idx, d2, out, err);
     }
     free(idx);
     free(d2);

@@ -16,7 +16,7 @@
 
 #include "tsne_internal.h"
 
-ae_status tsne_work_alloc(tsne_work *w, size_t n, ae_error *err)
+ae_status ae_tsne_work_alloc(tsne_work *w, size_t n, ae_error *err)
 {
     memset(w, 0, sizeof *w);
     w->n = n;
@@ -24,7 +24,7 @@ ae_status tsne_work_alloc(tsne_work *w, size_t n, ae_error *err)
     w->n_threads = ae_pool_threads(w->pool);
     w->list_cap = (n + 15) / 8 * 8; /* a list holds each point at most once, plus padding */
     void *lists = NULL;
-    ae_status st = tsne_tree_alloc(&w->tree, n, err);
+    ae_status st = ae_tsne_tree_alloc(&w->tree, n, err);
     if (st) return st;
     w->rep = malloc(2 * n * sizeof *w->rep);
     w->z = malloc(n * sizeof *w->z);
@@ -33,16 +33,16 @@ ae_status tsne_work_alloc(tsne_work *w, size_t n, ae_error *err)
     if (posix_memalign(&lists, 64, (size_t)w->n_threads * 3 * w->list_cap * sizeof(float))) lists = NULL;
     w->lists = lists;
     if (!w->rep || !w->z || !w->attr || !w->kl || !w->lists) {
-        tsne_work_free(w);
+        ae_tsne_work_free(w);
         return ae_fail(err, AE_ERR_NOMEM, "t-SNE: out of memory for the gradient of %zu points", n);
     }
     return AE_OK;
 }
 
-void tsne_work_free(tsne_work *w)
+void ae_tsne_work_free(tsne_work *w)
 {
     if (!w) return;
-    tsne_tree_free(&w->tree);
+    ae_tsne_tree_free(&w->tree);
     free(w->rep), free(w->z), free(w->attr), free(w->kl), free(w->lists);
     memset(w, 0, sizeof *w);
 }
@@ -121,18 +121,18 @@ static void grad_chunk(void *ctx, int chunk, int thread)
     if ((size_t)chunk < c->group_chunks) {
         float *list = w->lists + (size_t)thread * 3 * w->list_cap;
         size_t g0 = (size_t)chunk * c->group_grain, g1 = g0 + c->group_grain;
-        for (size_t g = g0; g < g1 && g < w->tree.n_groups; g++) tsne_repulsion_group(w, g, c->theta, list);
+        for (size_t g = g0; g < g1 && g < w->tree.n_groups; g++) ae_tsne_repulsion_group(w, g, c->theta, list);
     } else {
         size_t r0 = ((size_t)chunk - c->group_chunks) * c->row_grain, r1 = r0 + c->row_grain;
         for (size_t i = r0; i < r1 && i < w->n; i++) attraction(c, i);
     }
 }
 
-void tsne_gradient(tsne_work *w, const tsne_sparse *P, float exag, const float *y, float theta, float *grad,
-                   double *kl)
+void ae_tsne_gradient(tsne_work *w, const tsne_sparse *P, float exag, const float *y, float theta, float *grad,
+                      double *kl)
 {
     size_t n = w->n;
-    tsne_tree_build(&w->tree, y);
+    ae_tsne_tree_build(&w->tree, y);
     grad_ctx c = {w, P, y, theta, kl != NULL, chunk_items(w->tree.n_groups, 1), 0, chunk_items(n, ROWS_A_TAKE)};
     c.group_chunks = (w->tree.n_groups + c.group_grain - 1) / c.group_grain;
     ae_pool_run(w->pool, (int)(c.group_chunks + (n + c.row_grain - 1) / c.row_grain), grad_chunk, &c);
@@ -151,7 +151,7 @@ void tsne_gradient(tsne_work *w, const tsne_sparse *P, float exag, const float *
     }
 }
 
-void tsne_gradient_exact(const tsne_sparse *P, float exag, const float *y, float *grad, double *kl)
+void ae_tsne_gradient_exact(const tsne_sparse *P, float exag, const float *y, float *grad, double *kl)
 {
     size_t n = P->n;
     double z = 0;

@@ -16,7 +16,7 @@
 
 #define INIT_STD 1e-4
 
-void tsne_init_random(size_t n, uint64_t seed, float *y)
+void ae_tsne_init_random(size_t n, uint64_t seed, float *y)
 {
     ae_rng r;
     ae_rng_seed(&r, seed);
@@ -51,7 +51,7 @@ static ae_status top_two_eigenvectors(double *s, int d, double *v0, double *v1, 
     return AE_OK;
 }
 
-ae_status tsne_init_pca(const ae_matrix *x, uint64_t seed, float *y, ae_error *err)
+ae_status ae_tsne_init_pca(const ae_matrix *x, uint64_t seed, float *y, ae_error *err)
 {
     size_t n = x->rows, d = x->cols;
     float *sf = malloc(d * d * sizeof *sf);

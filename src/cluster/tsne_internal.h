@@ -29,27 +29,27 @@ typedef struct {
     double plogp;   /* sum of val * log(val): the constant part of the KL */
 } tsne_sparse;
 
-void tsne_sparse_free(tsne_sparse *s);
+void ae_tsne_sparse_free(tsne_sparse *s);
 
 /* The k nearest neighbours of every row of x (itself excluded), by squared
  * Euclidean distance: idx and d2 are (n, k), each row sorted by increasing
  * (distance, index); distances are recomputed in double for the chosen
  * neighbours. x should be centred (the GEMM form |a|^2 + |b|^2 - 2ab loses
  * precision far from the origin). Requires 1 <= k < n. */
-ae_status tsne_knn(const ae_matrix *x, int k, int32_t *idx, float *d2, ae_error *err);
+ae_status ae_tsne_knn(const ae_matrix *x, int k, int32_t *idx, float *d2, ae_error *err);
 
 /* Turns each row of d2 (n, k squared distances) in place into the
  * conditional probabilities exp(-beta d) / sum whose entropy (natural log) is
  * log(perplexity) to 1e-5, by sklearn's binary search on beta (at most 100
  * steps). */
-void tsne_calibrate(float *d2, size_t n, int k, double perplexity);
+void ae_tsne_calibrate(float *d2, size_t n, int k, double perplexity);
 
 /* P = (C + C^T) / sum, with C the conditional probabilities p (n, k) at the
- * columns idx (n, k). out is allocated here (free with tsne_sparse_free). */
-ae_status tsne_symmetrize(size_t n, int k, const int32_t *idx, const float *p, tsne_sparse *out, ae_error *err);
+ * columns idx (n, k). out is allocated here (free with ae_tsne_sparse_free). */
+ae_status ae_tsne_symmetrize(size_t n, int k, const int32_t *idx, const float *p, tsne_sparse *out, ae_error *err);
 
 /* The three steps above on x (centred) with k = floor(3 * perplexity). */
-ae_status tsne_affinities(const ae_matrix *x, double perplexity, tsne_sparse *out, ae_error *err);
+ae_status ae_tsne_affinities(const ae_matrix *x, double perplexity, tsne_sparse *out, ae_error *err);
 
 /* ---- initialisation ---- */
 
@@ -57,10 +57,10 @@ ae_status tsne_affinities(const ae_matrix *x, double perplexity, tsne_sparse *ou
  * each component's sign making its largest |score| positive, scaled so that
  * column 0 has standard deviation 1e-4. Falls back to N(0, 1e-4^2) draws from
  * seed for a column that has no spread (one input column, constant data). */
-ae_status tsne_init_pca(const ae_matrix *x, uint64_t seed, float *y, ae_error *err);
+ae_status ae_tsne_init_pca(const ae_matrix *x, uint64_t seed, float *y, ae_error *err);
 
 /* y (n, 2) = N(0, 1e-4^2) draws from seed. */
-void tsne_init_random(size_t n, uint64_t seed, float *y);
+void ae_tsne_init_random(size_t n, uint64_t seed, float *y);
 
 /* ---- quadtree ---- */
 
@@ -91,10 +91,10 @@ typedef struct {
     size_t n_groups;
 } tsne_tree;
 
-ae_status tsne_tree_alloc(tsne_tree *t, size_t n, ae_error *err);
-void tsne_tree_free(tsne_tree *t);
+ae_status ae_tsne_tree_alloc(tsne_tree *t, size_t n, ae_error *err);
+void ae_tsne_tree_free(tsne_tree *t);
 /* Rebuilds the tree over y (n, 2). */
-void tsne_tree_build(tsne_tree *t, const float *y);
+void ae_tsne_tree_build(tsne_tree *t, const float *y);
 
 /* ---- gradient ---- */
 
@@ -111,22 +111,22 @@ typedef struct {
     size_t list_cap;
 } tsne_work;
 
-ae_status tsne_work_alloc(tsne_work *w, size_t n, ae_error *err);
-void tsne_work_free(tsne_work *w);
+ae_status ae_tsne_work_alloc(tsne_work *w, size_t n, ae_error *err);
+void ae_tsne_work_free(tsne_work *w);
 
 /* Repulsion of the points of group g of the built tree, walked with opening
  * angle theta, using interaction list `list` (3 * list_cap floats): fills
  * w->rep and w->z at the group's sorted positions. */
-void tsne_repulsion_group(tsne_work *w, size_t g, float theta, float *list);
+void ae_tsne_repulsion_group(tsne_work *w, size_t g, float theta, float *list);
 
 /* grad (n, 2) = 4 (exag * sum_j p_ij w_ij (y_i - y_j) - sum_j w_ij^2 (y_i - y_j) / Z),
  * w_ij = 1 / (1 + |y_i - y_j|^2), Z = sum_{i != j} w_ij, with the repulsion
  * from Barnes-Hut (theta). If kl is not NULL it receives KL(P || Q) against
  * the P given (not exaggerated) and that Z. */
-void tsne_gradient(tsne_work *w, const tsne_sparse *P, float exag, const float *y, float theta, float *grad,
-                   double *kl);
+void ae_tsne_gradient(tsne_work *w, const tsne_sparse *P, float exag, const float *y, float theta, float *grad,
+                      double *kl);
 
 /* The same gradient and KL from all n^2 pairs, in double: the reference for tests. */
-void tsne_gradient_exact(const tsne_sparse *P, float exag, const float *y, float *grad, double *kl);
+void ae_tsne_gradient_exact(const tsne_sparse *P, float exag, const float *y, float *grad, double *kl);
 
 #endif

@@ -158,7 +158,7 @@ static void row_norms(void *ctx, size_t lo, size_t hi, int thread)
     }
 }
 
-ae_status tsne_knn(const ae_matrix *x, int k, int32_t *idx, float *d2, ae_error *err)
+ae_status ae_tsne_knn(const ae_matrix *x, int k, int32_t *idx, float *d2, ae_error *err)
 {
     size_t n = x->rows;
     if (k < 1 || (size_t)k >= n) return ae_fail(err, AE_ERR_ARG, "t-SNE: %d neighbours asked of %zu points", k, n);

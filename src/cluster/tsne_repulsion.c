@@ -88,7 +88,7 @@ static size_t build_list(const tsne_tree *t, uint32_t gid, float theta, float *l
     return len;
 }
 
-void tsne_repulsion_group(tsne_work *w, size_t gi, float theta, float *list)
+void ae_tsne_repulsion_group(tsne_work *w, size_t gi, float theta, float *list)
 {
     const tsne_tree *t = &w->tree;
     uint32_t gid = t->groups[gi];

@@ -14,7 +14,7 @@
 
 #define CODE_BITS 16 /* per axis */
 
-ae_status tsne_tree_alloc(tsne_tree *t, size_t n, ae_error *err)
+ae_status ae_tsne_tree_alloc(tsne_tree *t, size_t n, ae_error *err)
 {
     memset(t, 0, sizeof *t);
     t->n = n;
@@ -28,13 +28,13 @@ ae_status tsne_tree_alloc(tsne_tree *t, size_t n, ae_error *err)
     t->nodes = malloc(t->cap * sizeof *t->nodes);
     t->groups = malloc(n * sizeof *t->groups);
     if (!t->order || !t->code || !t->tmp_order || !t->tmp_code || !t->sx || !t->sy || !t->nodes || !t->groups) {
-        tsne_tree_free(t);
+        ae_tsne_tree_free(t);
         return ae_fail(err, AE_ERR_NOMEM, "t-SNE: out of memory for the quadtree of %zu points", n);
     }
     return AE_OK;
 }
 
-void tsne_tree_free(tsne_tree *t)
+void ae_tsne_tree_free(tsne_tree *t)
 {
     if (!t) return;
     free(t->order), free(t->code), free(t->tmp_order), free(t->tmp_code);
@@ -121,7 +121,7 @@ static void build_node(build_ctx *b, size_t id, int in_group)
     nd->cy = (float)(sy / (hi - lo));
 }
 
-void tsne_tree_build(tsne_tree *t, const float *y)
+void ae_tsne_tree_build(tsne_tree *t, const float *y)
 {
     size_t n = t->n;
     float x0 = y[0], x1 = y[0], y0 = y[1], y1 = y[1];

@@ -2,12 +2,15 @@
  * cairo context, encoded as opaque 8-bit RGB PNG when done. */
 #define _GNU_SOURCE /* RTLD_DEFAULT */
 #include <dlfcn.h>
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "viz.h"
 
-void ae_plot_cleanup(void)
+/* Never registered with atexit by the library: freeing cairo's static data is
+ * only safe once no cairo object is alive anywhere in the process, which only
+ * the program knows (it, or another library, may still hold one, even in an
+ * exit handler of its own), so the program calls this when it is done. */
+void ae_plot_teardown(void)
 {
     cairo_debug_reset_static_data();
     /* fontconfig comes in with cairo but is not linked by name, so its
@@ -16,9 +19,7 @@ void ae_plot_cleanup(void)
     if (fc_fini) fc_fini();
 }
 
-static void register_cleanup(void) { atexit(ae_plot_cleanup); }
-
-ae_status viz_canvas_new(viz_canvas *c, int width, int height, const char *what, ae_error *err)
+ae_status ae_viz_canvas_new(viz_canvas *c, int width, int height, const char *what, ae_error *err)
 {
     c->surface = NULL;
     c->cr = NULL;
@@ -33,13 +34,9 @@ ae_status viz_canvas_new(viz_canvas *c, int width, int height, const char *what,
         c->surface = NULL;
         return ae_fail(err, AE_ERR_NOMEM, "%s: cannot create a %d x %d canvas", what, width, height);
     }
-    /* cairo and fontconfig keep font caches for the life of the process;
-     * freeing them at exit keeps leak checkers (ASan) quiet */
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    pthread_once(&once, register_cleanup);
     c->cr = cairo_create(c->surface);
     if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
-        viz_canvas_free(c);
+        ae_viz_canvas_free(c);
         return ae_fail(err, AE_ERR_NOMEM, "%s: cannot create a drawing context", what);
     }
     cairo_set_source_rgb(c->cr, 1, 1, 1);
@@ -51,11 +48,11 @@ ae_status viz_canvas_new(viz_canvas *c, int width, int height, const char *what,
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_ON);
     cairo_set_font_options(c->cr, fo);
     cairo_font_options_destroy(fo);
-    viz_font(c->cr, 12, 0);
+    ae_viz_font(c->cr, 12, 0);
     return AE_OK;
 }
 
-ae_status viz_canvas_write(viz_canvas *c, const char *path, ae_error *err)
+ae_status ae_viz_canvas_write(viz_canvas *c, const char *path, ae_error *err)
 {
     if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS)
         return ae_fail(err, AE_ERR_NOMEM, "%s: drawing failed: %s", path,
@@ -75,12 +72,12 @@ ae_status viz_canvas_write(viz_canvas *c, const char *path, ae_error *err)
             o[3 * x + 2] = (uint8_t)p;
         }
     }
-    ae_status st = viz_png_write_rgb(path, rgb, c->width, c->height, (size_t)c->width * 3, err);
+    ae_status st = ae_viz_png_write_rgb(path, rgb, c->width, c->height, (size_t)c->width * 3, err);
     free(rgb);
     return st;
 }
 
-void viz_canvas_free(viz_canvas *c)
+void ae_viz_canvas_free(viz_canvas *c)
 {
     if (c->cr) cairo_destroy(c->cr);
     if (c->surface) cairo_surface_destroy(c->surface);

@@ -78,9 +78,9 @@ ae_status ae_plot_errorbars(const char *path, const double *x, const char *const
             x1 = fmax(x1, x[i]);
             if (x[i] != floor(x[i])) x_integer = 0;
         }
-        viz_pad_range(&x0, &x1, 0.05);
+        ae_viz_pad_range(&x0, &x1, 0.05);
     }
-    viz_pad_range(&y0, &y1, 0.06);
+    ae_viz_pad_range(&y0, &y1, 0.06);
 
     int *order = malloc((size_t)n_x * sizeof *order);
     viz_legend_entry *e = calloc((size_t)n_series, sizeof *e);
@@ -102,12 +102,12 @@ ae_status ae_plot_errorbars(const char *path, const double *x, const char *const
     /* the legend's size needs a cairo context: measure on a scratch canvas */
     double lw = 0, lh = 0;
     viz_canvas c;
-    if ((st = viz_canvas_new(&c, 16, 16, path, err))) goto done;
-    if (n_e) viz_legend_size(c.cr, e, n_e, VIZ_KEY_LINE, 12, &lw, &lh);
-    viz_canvas_free(&c);
+    if ((st = ae_viz_canvas_new(&c, 16, 16, path, err))) goto done;
+    if (n_e) ae_viz_legend_size(c.cr, e, n_e, VIZ_KEY_LINE, 12, &lw, &lh);
+    ae_viz_canvas_free(&c);
     int width = o->width ? o->width : DEFAULT_W + (n_e ? (int)ceil(lw + LEGEND_GAP) : 0);
     int height = o->height ? o->height : (int)fmax(DEFAULT_H, ceil(lh + 80));
-    if ((st = viz_canvas_new(&c, width, height, path, err))) goto done;
+    if ((st = ae_viz_canvas_new(&c, width, height, path, err))) goto done;
     cairo_t *cr = c.cr;
     /* a width too small for the legend leaves the plot a little room all the same */
     viz_frame_spec spec = {.x = 0, .y = 0, .width = fmax(0.4 * c.width, c.width - (n_e ? lw + LEGEND_GAP : 0)),
@@ -115,7 +115,7 @@ ae_status ae_plot_errorbars(const char *path, const double *x, const char *const
                            .title = o->title, .x_label = o->x_label, .y_label = o->y_label, .font_scale = 1,
                            .x_integer = x_integer, .x_categories = x ? NULL : x_labels, .n_x_categories = x ? 0 : n_x};
     viz_frame f;
-    viz_frame_draw(cr, &spec, x0, x1, y0, y1, &f);
+    ae_viz_frame_draw(cr, &spec, x0, x1, y0, y1, &f);
 
     /* nudge: the lines at one x spread over at most a quarter of the closest gap */
     double gap = f.right - f.left;
@@ -126,12 +126,12 @@ ae_status ae_plot_errorbars(const char *path, const double *x, const char *const
     double nudge = n_series > 1 ? fmin(6.0, 0.25 * gap / (n_series - 1)) : 0;
 
     cairo_save(cr);
-    viz_frame_clip(cr, &f);
+    ae_viz_frame_clip(cr, &f);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     for (int k = 0; k < n_series; k++) {
         const ae_plot_errorbar_series *s = &series[k];
         double off = (k - (n_series - 1) / 2.0) * nudge;
-        viz_set_palette(cr, k, 1);
+        ae_viz_set_palette(cr, k, 1);
         cairo_set_line_width(cr, 2);
         int open = 0;
         for (int j = 0; j < n_x; j++) {
@@ -167,10 +167,10 @@ ae_status ae_plot_errorbars(const char *path, const double *x, const char *const
         }
     }
     cairo_restore(cr);
-    viz_frame_outline(cr, &f);
-    if (n_e) viz_legend_draw(cr, e, n_e, VIZ_KEY_LINE, 12, f.right + LEGEND_GAP, f.top, 0);
-    st = viz_canvas_write(&c, path, err);
-    viz_canvas_free(&c);
+    ae_viz_frame_outline(cr, &f);
+    if (n_e) ae_viz_legend_draw(cr, e, n_e, VIZ_KEY_LINE, 12, f.right + LEGEND_GAP, f.top, 0);
+    st = ae_viz_canvas_write(&c, path, err);
+    ae_viz_canvas_free(&c);
 done:
     free(order);
     free(e);

@@ -24,7 +24,7 @@ ae_status ae_plot_cluster_samples(const char *path, const ae_matrix *images, int
                                   const ae_labels *truth, const char *const *names, int n_names, int per_cluster,
                                   const ae_image_grid_opts *o, ae_error *err)
 {
-    ae_status st = viz_check_images(images, h, w, 1, "the images", err);
+    ae_status st = ae_viz_check_images(images, h, w, 1, "the images", err);
     if (st) return st;
     size_t n = images->rows, px = images->cols;
     if (!pred || pred->n != n)
@@ -74,11 +74,11 @@ ae_status ae_plot_cluster_samples(const char *path, const ae_matrix *images, int
             }
         }
         char count[32], *s = text + (size_t)j * LABEL_MAX;
-        viz_format_count(count, sizeof count, size);
+        ae_viz_format_count(count, sizeof count, size);
         int len = snprintf(s, LABEL_MAX, "cluster %d\n%s image%s", (int)c.cluster_ids[j], count, size == 1 ? "" : "s");
         if (truth && len > 0 && len < LABEL_MAX) {
             char name[96];
-            viz_label_name(name, sizeof name, c.class_ids[best_i], names, n_names, "class ");
+            ae_viz_label_name(name, sizeof name, c.class_ids[best_i], names, n_names, "class ");
             snprintf(s + len, (size_t)(LABEL_MAX - len), "\n%.0f%% %s", 100.0 * (double)best / (double)size, name);
         }
         labels[j] = s;
@@ -99,7 +99,7 @@ done:
 ae_status ae_plot_centroids(const char *path, const ae_matrix *centroids, int h, int w,
                             const ae_image_grid_opts *o, ae_error *err)
 {
-    ae_status st = viz_check_images(centroids, h, w, 1, "the centroids", err);
+    ae_status st = ae_viz_check_images(centroids, h, w, 1, "the centroids", err);
     if (st) return st;
     size_t k = centroids->rows;
     char *text = malloc(k * 24);
@@ -126,8 +126,8 @@ ae_status ae_plot_reconstructions(const char *path, const ae_matrix *original, c
 {
     if (count < 1) return ae_fail(err, AE_ERR_ARG, "%s: %d images to show", path, count);
     ae_status st;
-    if ((st = viz_check_images(original, h, w, (size_t)count, "the originals", err)) ||
-        (st = viz_check_images(recon, h, w, (size_t)count, "the reconstructions", err)))
+    if ((st = ae_viz_check_images(original, h, w, (size_t)count, "the originals", err)) ||
+        (st = ae_viz_check_images(recon, h, w, (size_t)count, "the reconstructions", err)))
         return st;
     size_t px = original->cols;
     float *buf = malloc(2 * (size_t)count * px * sizeof *buf);
@@ -150,14 +150,14 @@ ae_status ae_plot_denoising(const char *path, const ae_matrix *original, const a
     if (n_rates < 1 || n_rates > 1000 || !noisy || !denoised || !rates)
         return ae_fail(err, AE_ERR_ARG, "%s: %d noise rates", path, n_rates);
     if (count < 1 || count > 1000) return ae_fail(err, AE_ERR_ARG, "%s: %d examples per rate", path, count);
-    ae_status st = viz_check_images(original, h, w, (size_t)count, "the originals", err);
+    ae_status st = ae_viz_check_images(original, h, w, (size_t)count, "the originals", err);
     if (st) return st;
     for (int r = 0; r < n_rates; r++) {
         char what[64];
         snprintf(what, sizeof what, "the noisy images at rate %g", rates[r]);
-        if ((st = viz_check_images(noisy[r], h, w, (size_t)count, what, err))) return st;
+        if ((st = ae_viz_check_images(noisy[r], h, w, (size_t)count, what, err))) return st;
         snprintf(what, sizeof what, "the denoised images at rate %g", rates[r]);
-        if ((st = viz_check_images(denoised[r], h, w, (size_t)count, what, err))) return st;
+        if ((st = ae_viz_check_images(denoised[r], h, w, (size_t)count, what, err))) return st;
     }
     size_t px = original->cols, per_row = 3 * (size_t)count;
     float *buf = malloc((size_t)n_rates * per_row * px * sizeof *buf);
@@ -212,7 +212,7 @@ ae_status ae_plot_manifold(const char *path, const ae_matrix *decoded, int n, in
                            ae_error *err)
 {
     if (n < 1 || n > 200) return ae_fail(err, AE_ERR_ARG, "%s: a manifold of %d x %d images", path, n, n);
-    ae_status st = viz_check_images(decoded, h, w, (size_t)n * (size_t)n, "the decoded images", err);
+    ae_status st = ae_viz_check_images(decoded, h, w, (size_t)n * (size_t)n, "the decoded images", err);
     if (st) return st;
     char *text = malloc(2 * (size_t)n * 24);
     const char **cl = malloc((size_t)n * sizeof *cl), **rl = malloc((size_t)n * sizeof *rl);

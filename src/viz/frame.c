@@ -11,7 +11,7 @@
 #define GAP 6.0    /* between a tick label and its tick, a title and the plot */
 #define TICK 4.0   /* tick mark length */
 
-void viz_pad_range(double *lo, double *hi, double frac)
+void ae_viz_pad_range(double *lo, double *hi, double frac)
 {
     double span = *hi - *lo;
     if (!(span > 0)) {
@@ -29,8 +29,8 @@ static double max_tick_width(cairo_t *cr, const viz_ticks *t)
     char buf[64];
     double w = 0;
     for (int i = 0; i < t->n; i++) {
-        viz_tick_label(t, t->v[i], buf, sizeof buf);
-        double tw = viz_text_width(cr, buf);
+        ae_viz_tick_label(t, t->v[i], buf, sizeof buf);
+        double tw = ae_viz_text_width(cr, buf);
         if (tw > w) w = tw;
     }
     return w;
@@ -54,14 +54,14 @@ typedef struct {
 static void cat_label(cairo_t *cr, const char *s, double limit, char *buf)
 {
     snprintf(buf, CAT_LABEL_MAX, "%s", s ? s : "");
-    if (viz_text_width(cr, buf) <= limit) return;
+    if (ae_viz_text_width(cr, buf) <= limit) return;
     size_t len = strlen(buf);
     if (len > CAT_LABEL_MAX - 4) len = CAT_LABEL_MAX - 4; /* room for the ellipsis' 3 bytes */
     while (len > 0) {
         do len--;
         while (len > 0 && ((unsigned char)buf[len] & 0xC0) == 0x80); /* a whole UTF-8 character */
         memcpy(buf + len, "\xe2\x80\xa6", 4);
-        if (viz_text_width(cr, buf) <= limit) return;
+        if (ae_viz_text_width(cr, buf) <= limit) return;
     }
     memcpy(buf, "\xe2\x80\xa6", 4);
 }
@@ -70,7 +70,7 @@ static double cat_width(cairo_t *cr, const viz_frame_spec *s, int i, double limi
 {
     char buf[CAT_LABEL_MAX];
     cat_label(cr, s->x_categories[i], limit, buf);
-    return viz_text_width(cr, buf);
+    return ae_viz_text_width(cr, buf);
 }
 
 /* Decides between side-by-side and rotated labels once the numeric layout
@@ -95,7 +95,7 @@ static void cat_lay_out(cairo_t *cr, const viz_frame_spec *s, viz_frame *f, doub
     cl->rotated = 1;
     f->bottom -= w * S45 + 0.7 * tick_cap - tick_cap; /* the room a 45-degree label hangs down, less a line's */
     double plot_h = f->bottom - f->top;
-    viz_nice_ticks(f->y0, f->y1, plot_h > 360 ? 8 : plot_h > 180 ? 6 : 4, s->y_integer, &f->yt);
+    ae_viz_nice_ticks(f->y0, f->y1, plot_h > 360 ? 8 : plot_h > 180 ? 6 : 4, s->y_integer, &f->yt);
     f->left = left_base + max_tick_width(cr, &f->yt);
     /* the first label reaches left of its tick: keep it on the canvas */
     slot = (f->right - f->left) / (f->x1 - f->x0);
@@ -126,14 +126,14 @@ static void cat_draw(cairo_t *cr, const viz_frame_spec *s, const viz_frame *f, c
         cat_label(cr, s->x_categories[i], cl->limit, buf);
         double px = viz_px(f, i + 1);
         if (cl->rotated)
-            viz_text_rotated(cr, px, f->bottom + TICK + GAP / 2 + 0.35 * tick_cap, -VIZ_PI / 4, buf, VIZ_RIGHT,
+            ae_viz_text_rotated(cr, px, f->bottom + TICK + GAP / 2 + 0.35 * tick_cap, -VIZ_PI / 4, buf, VIZ_RIGHT,
                              VIZ_MIDDLE);
         else
-            viz_text(cr, px, f->bottom + TICK + GAP, buf, VIZ_CENTER, VIZ_TOP);
+            ae_viz_text(cr, px, f->bottom + TICK + GAP, buf, VIZ_CENTER, VIZ_TOP);
     }
 }
 
-void viz_frame_draw(cairo_t *cr, const viz_frame_spec *s, double x0, double x1, double y0, double y1, viz_frame *f)
+void ae_viz_frame_draw(cairo_t *cr, const viz_frame_spec *s, double x0, double x1, double y0, double y1, viz_frame *f)
 {
     double fs = s->font_scale > 0 ? s->font_scale : 1;
     double title_size = 16 * fs, label_size = 13 * fs, tick_size = 11 * fs, pad = PAD * fs;
@@ -145,11 +145,11 @@ void viz_frame_draw(cairo_t *cr, const viz_frame_spec *s, double x0, double x1, 
     f->y1 = y1;
 
     f->top = s->y + pad + (has_title ? title_size * 1.25 + GAP : 0);
-    viz_font(cr, tick_size, 0);
-    double tick_cap = viz_cap_height(cr);
+    ae_viz_font(cr, tick_size, 0);
+    double tick_cap = ae_viz_cap_height(cr);
     f->bottom = s->y + s->height - pad - TICK - GAP - tick_cap - (has_x ? label_size * 1.2 + GAP : 0);
     double plot_h = f->bottom - f->top;
-    viz_nice_ticks(y0, y1, plot_h > 360 ? 8 : plot_h > 180 ? 6 : 4, s->y_integer, &f->yt);
+    ae_viz_nice_ticks(y0, y1, plot_h > 360 ? 8 : plot_h > 180 ? 6 : 4, s->y_integer, &f->yt);
     double ytw = max_tick_width(cr, &f->yt);
     f->left = s->x + pad + (has_y ? label_size * 1.2 + GAP : 0) + ytw + GAP + TICK;
     /* room for half of the last x tick label past the right end */
@@ -161,12 +161,12 @@ void viz_frame_draw(cairo_t *cr, const viz_frame_spec *s, double x0, double x1, 
         cat_lay_out(cr, s, f, f->left - ytw, tick_cap, &cl);
     } else {
         int xtarget = (int)(plot_w / (90 * fs));
-        viz_nice_ticks(x0, x1, xtarget < 3 ? 3 : xtarget > 10 ? 10 : xtarget, s->x_integer, &f->xt);
+        ae_viz_nice_ticks(x0, x1, xtarget < 3 ? 3 : xtarget > 10 ? 10 : xtarget, s->x_integer, &f->xt);
         /* thin out x ticks whose labels would touch */
         double xtw = max_tick_width(cr, &f->xt);
         while (f->xt.n > 2 && (xtw + 10) * f->xt.n > plot_w) {
             viz_ticks fewer;
-            viz_nice_ticks(x0, x1, f->xt.n - 2, s->x_integer, &fewer);
+            ae_viz_nice_ticks(x0, x1, f->xt.n - 2, s->x_integer, &fewer);
             if (fewer.n >= f->xt.n) break; /* no rounder step gives fewer (a tiny plot): keep these */
             f->xt = fewer;
             xtw = max_tick_width(cr, &f->xt);
@@ -204,38 +204,38 @@ void viz_frame_draw(cairo_t *cr, const viz_frame_spec *s, double x0, double x1, 
     cairo_stroke(cr);
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     for (int i = 0; i < f->xt.n; i++) {
-        viz_tick_label(&f->xt, f->xt.v[i], buf, sizeof buf);
-        viz_text(cr, viz_px(f, f->xt.v[i]), f->bottom + TICK + GAP, buf, VIZ_CENTER, VIZ_TOP);
+        ae_viz_tick_label(&f->xt, f->xt.v[i], buf, sizeof buf);
+        ae_viz_text(cr, viz_px(f, f->xt.v[i]), f->bottom + TICK + GAP, buf, VIZ_CENTER, VIZ_TOP);
     }
     for (int i = 0; i < f->yt.n; i++) {
-        viz_tick_label(&f->yt, f->yt.v[i], buf, sizeof buf);
-        viz_text(cr, f->left - TICK - GAP, viz_py(f, f->yt.v[i]), buf, VIZ_RIGHT, VIZ_MIDDLE);
+        ae_viz_tick_label(&f->yt, f->yt.v[i], buf, sizeof buf);
+        ae_viz_text(cr, f->left - TICK - GAP, viz_py(f, f->yt.v[i]), buf, VIZ_RIGHT, VIZ_MIDDLE);
     }
     if (categorical) cat_draw(cr, s, f, &cl, tick_cap);
 
     /* axis titles and the title */
     cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
-    viz_font(cr, label_size, 0);
+    ae_viz_font(cr, label_size, 0);
     if (has_x)
-        viz_text(cr, (f->left + f->right) / 2, s->y + s->height - pad, s->x_label, VIZ_CENTER, VIZ_BASELINE);
+        ae_viz_text(cr, (f->left + f->right) / 2, s->y + s->height - pad, s->x_label, VIZ_CENTER, VIZ_BASELINE);
     if (has_y)
-        viz_text_rotated(cr, s->x + pad, (f->top + f->bottom) / 2, -VIZ_PI / 2, s->y_label, VIZ_CENTER, VIZ_TOP);
+        ae_viz_text_rotated(cr, s->x + pad, (f->top + f->bottom) / 2, -VIZ_PI / 2, s->y_label, VIZ_CENTER, VIZ_TOP);
     if (has_title) {
-        viz_font(cr, title_size, 1);
+        ae_viz_font(cr, title_size, 1);
         cairo_set_source_rgb(cr, 0.07, 0.07, 0.07);
-        viz_text(cr, (f->left + f->right) / 2, s->y + pad, s->title, VIZ_CENTER, VIZ_TOP);
+        ae_viz_text(cr, (f->left + f->right) / 2, s->y + pad, s->title, VIZ_CENTER, VIZ_TOP);
     }
-    viz_font(cr, 12, 0);
-    viz_frame_outline(cr, f);
+    ae_viz_font(cr, 12, 0);
+    ae_viz_frame_outline(cr, f);
 }
 
-void viz_frame_clip(cairo_t *cr, const viz_frame *f)
+void ae_viz_frame_clip(cairo_t *cr, const viz_frame *f)
 {
     cairo_rectangle(cr, f->left, f->top, f->right - f->left, f->bottom - f->top);
     cairo_clip(cr);
 }
 
-void viz_frame_outline(cairo_t *cr, const viz_frame *f)
+void ae_viz_frame_outline(cairo_t *cr, const viz_frame *f)
 {
     cairo_set_line_width(cr, 1);
     cairo_set_source_rgb(cr, 0.33, 0.33, 0.33);

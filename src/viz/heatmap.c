@@ -28,7 +28,7 @@ static void cell_text(char *buf, size_t n, double v, int integers)
 static const char *axis_name(char *buf, size_t n, const char *const *names, int i, const ae_plot_opts *o)
 {
     if (names && names[i]) return names[i];
-    viz_label_name(buf, n, i, o->names, o->n_names, o->name_prefix ? o->name_prefix : "");
+    ae_viz_label_name(buf, n, i, o->names, o->n_names, o->name_prefix ? o->name_prefix : "");
     return buf;
 }
 
@@ -43,19 +43,21 @@ static double draw(cairo_t *cr, int W, int H, const double *values, int rows, in
     char buf[128];
 
     /* margins measured from the labels */
-    viz_font(cr, 12, 0);
+    ae_viz_font(cr, 12, 0);
     double row_w = 0, col_w = 0;
-    for (int i = 0; i < rows; i++) row_w = fmax(row_w, viz_text_width(cr, axis_name(buf, sizeof buf, row_names, i, o)));
-    for (int j = 0; j < cols; j++) col_w = fmax(col_w, viz_text_width(cr, axis_name(buf, sizeof buf, col_names, j, o)));
-    double cap = viz_cap_height(cr);
-    viz_font(cr, 11, 0);
-    double bar_label_w = fmax(viz_text_width(cr, "0"), 0);
+    for (int i = 0; i < rows; i++)
+        row_w = fmax(row_w, ae_viz_text_width(cr, axis_name(buf, sizeof buf, row_names, i, o)));
+    for (int j = 0; j < cols; j++)
+        col_w = fmax(col_w, ae_viz_text_width(cr, axis_name(buf, sizeof buf, col_names, j, o)));
+    double cap = ae_viz_cap_height(cr);
+    ae_viz_font(cr, 11, 0);
+    double bar_label_w = fmax(ae_viz_text_width(cr, "0"), 0);
     {
         viz_ticks t;
-        viz_nice_ticks(vmin, vmax, 6, integers, &t);
+        ae_viz_nice_ticks(vmin, vmax, 6, integers, &t);
         for (int i = 0; i < t.n; i++) {
-            viz_tick_label(&t, t.v[i], buf, sizeof buf);
-            bar_label_w = fmax(bar_label_w, viz_text_width(cr, buf));
+            ae_viz_tick_label(&t, t.v[i], buf, sizeof buf);
+            bar_label_w = fmax(bar_label_w, ae_viz_text_width(cr, buf));
         }
     }
     double top = PAD + (has_title ? 16 * 1.25 + GAP + 4 : 4);
@@ -78,20 +80,20 @@ static double draw(cairo_t *cr, int W, int H, const double *values, int rows, in
 
     /* cells and their counts */
     double font = fmin(13, cell * 0.3);
-    viz_font(cr, font, 0);
+    ae_viz_font(cr, font, 0);
     for (int i = 0; i < rows; i++)
         for (int j = 0; j < cols; j++) {
             double v = values[(size_t)i * (size_t)cols + (size_t)j], rgb[3];
-            viz_ramp((v - vmin) / (vmax - vmin), rgb);
+            ae_viz_ramp((v - vmin) / (vmax - vmin), rgb);
             double x = left + j * cell, y = top + i * cell;
             cairo_rectangle(cr, x, y, cell, cell);
             cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
             cairo_fill(cr);
             cell_text(buf, sizeof buf, v, integers);
-            if (viz_text_width(cr, buf) > cell - 2) continue; /* a number that would spill over is left out */
+            if (ae_viz_text_width(cr, buf) > cell - 2) continue; /* a number that would spill over is left out */
             double g = luminance(rgb) < 0.5 ? 1 : 0.1;
             cairo_set_source_rgb(cr, g, g, g);
-            viz_text(cr, x + cell / 2, y + cell / 2, buf, VIZ_CENTER, VIZ_MIDDLE);
+            ae_viz_text(cr, x + cell / 2, y + cell / 2, buf, VIZ_CENTER, VIZ_MIDDLE);
         }
     /* thin white lines between cells */
     cairo_set_source_rgb(cr, 1, 1, 1);
@@ -110,27 +112,27 @@ static double draw(cairo_t *cr, int W, int H, const double *values, int rows, in
     cairo_stroke(cr);
 
     /* axis labels */
-    viz_font(cr, 12, 0);
+    ae_viz_font(cr, 12, 0);
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     for (int i = 0; i < rows; i++)
-        viz_text(cr, left - GAP, top + (i + 0.5) * cell, axis_name(buf, sizeof buf, row_names, i, o), VIZ_RIGHT,
-                 VIZ_MIDDLE);
+        ae_viz_text(cr, left - GAP, top + (i + 0.5) * cell, axis_name(buf, sizeof buf, row_names, i, o), VIZ_RIGHT,
+                    VIZ_MIDDLE);
     for (int j = 0; j < cols; j++) {
         const char *s = axis_name(buf, sizeof buf, col_names, j, o);
         double x = left + (j + 0.5) * cell;
         if (rotate)
-            viz_text_rotated(cr, x + cap / 2, grid_bottom + GAP, -VIZ_PI / 4, s, VIZ_RIGHT, VIZ_TOP);
+            ae_viz_text_rotated(cr, x + cap / 2, grid_bottom + GAP, -VIZ_PI / 4, s, VIZ_RIGHT, VIZ_TOP);
         else
-            viz_text(cr, x, grid_bottom + GAP, s, VIZ_CENTER, VIZ_TOP);
+            ae_viz_text(cr, x, grid_bottom + GAP, s, VIZ_CENTER, VIZ_TOP);
     }
     cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
-    viz_font(cr, 13, 0);
-    if (has_x) viz_text(cr, left + gw / 2, grid_bottom + bottom_labels + GAP, xl, VIZ_CENTER, VIZ_TOP);
-    if (has_y) viz_text_rotated(cr, PAD, top + gh / 2, -VIZ_PI / 2, yl, VIZ_CENTER, VIZ_TOP);
+    ae_viz_font(cr, 13, 0);
+    if (has_x) ae_viz_text(cr, left + gw / 2, grid_bottom + bottom_labels + GAP, xl, VIZ_CENTER, VIZ_TOP);
+    if (has_y) ae_viz_text_rotated(cr, PAD, top + gh / 2, -VIZ_PI / 2, yl, VIZ_CENTER, VIZ_TOP);
     if (has_title) {
-        viz_font(cr, 16, 1);
+        ae_viz_font(cr, 16, 1);
         cairo_set_source_rgb(cr, 0.07, 0.07, 0.07);
-        viz_text(cr, left + gw / 2, PAD, o->title, VIZ_CENTER, VIZ_TOP);
+        ae_viz_text(cr, left + gw / 2, PAD, o->title, VIZ_CENTER, VIZ_TOP);
     }
 
     /* colour bar */
@@ -138,7 +140,7 @@ static double draw(cairo_t *cr, int W, int H, const double *values, int rows, in
     int steps = (int)gh;
     for (int k = 0; k < steps; k++) {
         double rgb[3];
-        viz_ramp(1 - (k + 0.5) / steps, rgb);
+        ae_viz_ramp(1 - (k + 0.5) / steps, rgb);
         cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
         cairo_rectangle(cr, bx, top + k, BAR_W, 1);
         cairo_fill(cr);
@@ -147,8 +149,8 @@ static double draw(cairo_t *cr, int W, int H, const double *values, int rows, in
     cairo_rectangle(cr, bx + 0.5, top + 0.5, BAR_W - 1, gh - 1);
     cairo_stroke(cr);
     viz_ticks t;
-    viz_nice_ticks(vmin, vmax, gh > 300 ? 6 : 4, integers, &t);
-    viz_font(cr, 11, 0);
+    ae_viz_nice_ticks(vmin, vmax, gh > 300 ? 6 : 4, integers, &t);
+    ae_viz_font(cr, 11, 0);
     for (int i = 0; i < t.n; i++) {
         double y = floor(top + (1 - (t.v[i] - vmin) / (vmax - vmin)) * gh) + 0.5;
         cairo_set_source_rgb(cr, 0.33, 0.33, 0.33);
@@ -156,8 +158,8 @@ static double draw(cairo_t *cr, int W, int H, const double *values, int rows, in
         cairo_line_to(cr, bx + BAR_W + 4, y);
         cairo_stroke(cr);
         cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-        viz_tick_label(&t, t.v[i], buf, sizeof buf);
-        viz_text(cr, bx + BAR_W + 4 + GAP, y, buf, VIZ_LEFT, VIZ_MIDDLE);
+        ae_viz_tick_label(&t, t.v[i], buf, sizeof buf);
+        ae_viz_text(cr, bx + BAR_W + 4 + GAP, y, buf, VIZ_LEFT, VIZ_MIDDLE);
     }
 
     return fmax(grid_bottom + bottom_labels + (has_x ? GAP + 13 * 1.2 : 0), top + gh);
@@ -190,23 +192,23 @@ ae_status ae_plot_heatmap(const char *path, const double *values, int rows, int 
 
     int W = o->width ? o->width : DEFAULT_W, H = o->height ? o->height : DEFAULT_H;
     viz_canvas c;
-    ae_status st = viz_canvas_new(&c, W, H, path, err);
+    ae_status st = ae_viz_canvas_new(&c, W, H, path, err);
     if (st) return st;
     double used = draw(c.cr, W, H, values, rows, cols, vmin, vmax, integers, row_names, col_names, o);
     if (used < 0) {
-        viz_canvas_free(&c);
+        ae_viz_canvas_free(&c);
         return ae_fail(err, AE_ERR_ARG, "%s: %d x %d cells do not fit in %d x %d pixels", path, rows, cols, W, H);
     }
     int fit = (int)ceil(used + PAD);
     if (!o->height && fit < H - 4) {
         /* a default height and cells limited by the width: trim the blank
          * band below (the same layout fits the shorter canvas exactly) */
-        viz_canvas_free(&c);
-        if ((st = viz_canvas_new(&c, W, fit, path, err))) return st;
+        ae_viz_canvas_free(&c);
+        if ((st = ae_viz_canvas_new(&c, W, fit, path, err))) return st;
         draw(c.cr, W, fit, values, rows, cols, vmin, vmax, integers, row_names, col_names, o);
     }
-    st = viz_canvas_write(&c, path, err);
-    viz_canvas_free(&c);
+    st = ae_viz_canvas_write(&c, path, err);
+    ae_viz_canvas_free(&c);
     return st;
 }
 
@@ -238,7 +240,7 @@ ae_status ae_plot_confusion(const char *path, const ae_contingency *c, const ae_
             for (int j = 0; j < cols; j++)
                 v[(size_t)i * (size_t)cols + (size_t)j] = (double)c->counts[(size_t)i * (size_t)cols + (size_t)order[j]];
             char *s = text + (size_t)i * 96;
-            viz_label_name(s, 96, c->class_ids[i], d.names, d.n_names, "");
+            ae_viz_label_name(s, 96, c->class_ids[i], d.names, d.n_names, "");
             rn[i] = s;
         }
         for (int j = 0; j < cols; j++) {

@@ -20,7 +20,7 @@ ae_image_grid_opts ae_image_grid_defaults(void)
                                 .vmax = 1};
 }
 
-ae_status viz_check_images(const ae_matrix *m, int h, int w, size_t need, const char *what, ae_error *err)
+ae_status ae_viz_check_images(const ae_matrix *m, int h, int w, size_t need, const char *what, ae_error *err)
 {
     if (h < 1 || w < 1) return ae_fail(err, AE_ERR_ARG, "%s: images of %d x %d pixels", what, h, w);
     if (!m || !m->data || m->rows == 0) return ae_fail(err, AE_ERR_ARG, "%s: no images", what);
@@ -79,22 +79,22 @@ static void layout(cairo_t *cr, size_t n, int h, int w, const ae_image_grid_opts
     char buf[512];
     const char *lines[MAX_LINES];
     int max_lines = 1;
-    viz_font(cr, 12, 0);
+    ae_viz_font(cr, 12, 0);
     L->line_h = 12 * 1.3;
     if (o->row_labels) {
         for (int i = 0; i < L->rows; i++) {
             int k = split_lines(o->row_labels[i], buf, sizeof buf, lines);
             if (k > max_lines) max_lines = k;
-            for (int l = 0; l < k; l++) L->row_label_w = fmax(L->row_label_w, viz_text_width(cr, lines[l]));
+            for (int l = 0; l < k; l++) L->row_label_w = fmax(L->row_label_w, ae_viz_text_width(cr, lines[l]));
         }
         L->row_label_w += LABEL_GAP;
     }
     if (o->captions) {
         /* shrink the caption font until the widest caption fits its cell */
         double f = 11, widest = 0;
-        viz_font(cr, f, 0);
+        ae_viz_font(cr, f, 0);
         for (size_t i = 0; i < n; i++)
-            if (o->captions[i]) widest = fmax(widest, viz_text_width(cr, o->captions[i]));
+            if (o->captions[i]) widest = fmax(widest, ae_viz_text_width(cr, o->captions[i]));
         double room = L->cw + o->padding - 2;
         if (widest > room) f = fmax(7, f * room / widest);
         L->caption_font = f;
@@ -112,9 +112,9 @@ static void layout(cairo_t *cr, size_t n, int h, int w, const ae_image_grid_opts
         /* shrink to fit the column pitch (down to 8 px), then show only every
          * n-th label (axis values over a gapless manifold) */
         double f = 11, widest = 0, pitch = L->cw + o->padding;
-        viz_font(cr, f, 0);
+        ae_viz_font(cr, f, 0);
         for (int j = 0; j < L->cols; j++)
-            if (o->column_labels[j]) widest = fmax(widest, viz_text_width(cr, o->column_labels[j]));
+            if (o->column_labels[j]) widest = fmax(widest, ae_viz_text_width(cr, o->column_labels[j]));
         if (widest > pitch - 3) f = fmax(9.5, f * (pitch - 3) / widest);
         L->col_font = f;
         L->col_every = (int)ceil((widest * f / 11 + 6) / pitch);
@@ -128,8 +128,8 @@ static void layout(cairo_t *cr, size_t n, int h, int w, const ae_image_grid_opts
     double grid_h = L->rows * L->row_h + (L->rows - 1) * o->padding;
     double wd = L->x0 + grid_w + MARGIN;
     if (o->title && *o->title) {
-        viz_font(cr, 15, 1);
-        double tw = viz_text_width(cr, o->title) + 2 * MARGIN;
+        ae_viz_font(cr, 15, 1);
+        double tw = ae_viz_text_width(cr, o->title) + 2 * MARGIN;
         if (tw > wd) { /* a title wider than the grid: widen the figure, grid centred */
             L->x0 += floor((tw - wd) / 2);
             wd = tw;
@@ -173,37 +173,37 @@ static void draw_labels(cairo_t *cr, const grid_layout *L, size_t n, const ae_im
     const char *lines[MAX_LINES];
     cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
     if (o->row_labels) {
-        viz_font(cr, 12, 0);
+        ae_viz_font(cr, 12, 0);
         for (int i = 0; i < L->rows; i += L->row_every) {
             int k = split_lines(o->row_labels[i], buf, sizeof buf, lines);
             /* centred on the image, or from the row's top when taller than it */
             double block = k * L->line_h, mid = cell_y(L, o, i) + fmax(L->ch, block) / 2.0;
             double cy = mid - (k - 1) * L->line_h / 2;
             for (int l = 0; l < k; l++)
-                viz_text(cr, L->x0 - LABEL_GAP, cy + l * L->line_h, lines[l], VIZ_RIGHT, VIZ_MIDDLE);
+                ae_viz_text(cr, L->x0 - LABEL_GAP, cy + l * L->line_h, lines[l], VIZ_RIGHT, VIZ_MIDDLE);
         }
     }
     if (o->column_labels) {
-        viz_font(cr, L->col_font, 0);
+        ae_viz_font(cr, L->col_font, 0);
         for (int j = 0; j < L->cols; j++)
             if (o->column_labels[j] && j % L->col_every == 0)
-                viz_text(cr, cell_x(L, o, j) + L->cw / 2.0, L->y0 - 6, o->column_labels[j], VIZ_CENTER,
-                         VIZ_BASELINE);
+                ae_viz_text(cr, cell_x(L, o, j) + L->cw / 2.0, L->y0 - 6, o->column_labels[j], VIZ_CENTER,
+                            VIZ_BASELINE);
     }
     if (o->captions) {
-        viz_font(cr, L->caption_font, 0);
+        ae_viz_font(cr, L->caption_font, 0);
         cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
         for (size_t k = 0; k < n; k++) {
             if (!o->captions[k]) continue;
             int gi = (int)(k / (size_t)L->cols), gj = (int)(k % (size_t)L->cols);
-            viz_text(cr, cell_x(L, o, gj) + L->cw / 2.0, cell_y(L, o, gi) + L->ch + 3, o->captions[k], VIZ_CENTER,
-                     VIZ_TOP);
+            ae_viz_text(cr, cell_x(L, o, gj) + L->cw / 2.0, cell_y(L, o, gi) + L->ch + 3, o->captions[k], VIZ_CENTER,
+                        VIZ_TOP);
         }
     }
     if (o->title && *o->title) {
-        viz_font(cr, 15, 1);
+        ae_viz_font(cr, 15, 1);
         cairo_set_source_rgb(cr, 0.07, 0.07, 0.07);
-        viz_text(cr, L->width / 2.0, MARGIN + 2, o->title, VIZ_CENTER, VIZ_TOP);
+        ae_viz_text(cr, L->width / 2.0, MARGIN + 2, o->title, VIZ_CENTER, VIZ_TOP);
     }
 }
 
@@ -242,11 +242,11 @@ ae_status ae_image_grid_write(const char *path, const float *images, size_t n_im
     cairo_surface_destroy(probe);
 
     viz_canvas c;
-    ae_status st = viz_canvas_new(&c, L.width < 16 ? 16 : L.width, L.height < 16 ? 16 : L.height, path, err);
+    ae_status st = ae_viz_canvas_new(&c, L.width < 16 ? 16 : L.width, L.height < 16 ? 16 : L.height, path, err);
     if (st) return st;
     put_pixels(&c, &L, images, n_images, h, w, o);
     draw_labels(c.cr, &L, n_images, o);
-    st = viz_canvas_write(&c, path, err);
-    viz_canvas_free(&c);
+    st = ae_viz_canvas_write(&c, path, err);
+    ae_viz_canvas_free(&c);
     return st;
 }

@@ -8,13 +8,13 @@ static double row_height(double font_size) { return font_size * 1.55; }
 
 static double key_width(viz_key key, double font_size) { return key == VIZ_KEY_LINE ? KEY_W : font_size * 0.8; }
 
-void viz_legend_size(cairo_t *cr, const viz_legend_entry *e, int n, viz_key key, double font_size, double *w,
-                     double *h)
+void ae_viz_legend_size(cairo_t *cr, const viz_legend_entry *e, int n, viz_key key, double font_size, double *w,
+                        double *h)
 {
-    viz_font(cr, font_size, 0);
+    ae_viz_font(cr, font_size, 0);
     double tw = 0;
     for (int i = 0; i < n; i++) {
-        double x = viz_text_width(cr, e[i].text);
+        double x = ae_viz_text_width(cr, e[i].text);
         if (x > tw) tw = x;
     }
     double pad = font_size * 0.6;
@@ -22,11 +22,11 @@ void viz_legend_size(cairo_t *cr, const viz_legend_entry *e, int n, viz_key key,
     *h = 2 * pad + n * row_height(font_size) - (row_height(font_size) - font_size);
 }
 
-void viz_legend_draw(cairo_t *cr, const viz_legend_entry *e, int n, viz_key key, double font_size, double x,
-                     double y, int boxed)
+void ae_viz_legend_draw(cairo_t *cr, const viz_legend_entry *e, int n, viz_key key, double font_size, double x,
+                        double y, int boxed)
 {
     double w, h, pad = font_size * 0.6, kw = key_width(key, font_size);
-    viz_legend_size(cr, e, n, key, font_size, &w, &h);
+    ae_viz_legend_size(cr, e, n, key, font_size, &w, &h);
     if (boxed) {
         cairo_rectangle(cr, x + 0.5, y + 0.5, w, h);
         cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
@@ -35,11 +35,11 @@ void viz_legend_draw(cairo_t *cr, const viz_legend_entry *e, int n, viz_key key,
         cairo_set_line_width(cr, 1);
         cairo_stroke(cr);
     }
-    viz_font(cr, font_size, 0);
+    ae_viz_font(cr, font_size, 0);
     for (int i = 0; i < n; i++) {
         double cy = y + pad + font_size / 2 + i * row_height(font_size), kx = x + pad;
         if (key == VIZ_KEY_LINE) {
-            viz_set_rgb(cr, e[i].rgb, 1);
+            ae_viz_set_rgb(cr, e[i].rgb, 1);
             cairo_set_line_width(cr, 2);
             if (e[i].dashed) {
                 double dash[2] = {5, 3};
@@ -55,11 +55,11 @@ void viz_legend_draw(cairo_t *cr, const viz_legend_entry *e, int n, viz_key key,
             }
         }
         else {
-            viz_set_rgb(cr, e[i].rgb, 1);
+            ae_viz_set_rgb(cr, e[i].rgb, 1);
             cairo_arc(cr, kx + kw / 2, cy, kw / 2, 0, 2 * VIZ_PI);
             cairo_fill(cr);
         }
         cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
-        viz_text(cr, kx + kw + font_size * 0.5, cy, e[i].text, VIZ_LEFT, VIZ_MIDDLE);
+        ae_viz_text(cr, kx + kw + font_size * 0.5, cy, e[i].text, VIZ_LEFT, VIZ_MIDDLE);
     }
 }

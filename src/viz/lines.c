@@ -21,7 +21,7 @@ static double sx(const ae_plot_series *s, int i) { return s->x ? s->x[i] : i + 1
 
 static void draw_series(cairo_t *cr, const viz_frame *f, const ae_plot_series *s, int color)
 {
-    viz_set_palette(cr, color, 1);
+    ae_viz_set_palette(cr, color, 1);
     cairo_set_line_width(cr, 2);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     if (s->dashed) {
@@ -79,28 +79,28 @@ ae_status ae_plot_lines(const char *path, const ae_plot_series *series, int n_se
         }
     }
     if (!(x1 >= x0)) return ae_fail(err, AE_ERR_ARG, "%s: no finite point to draw", path);
-    viz_pad_range(&x0, &x1, 0.03);
-    viz_pad_range(&y0, &y1, 0.06);
+    ae_viz_pad_range(&x0, &x1, 0.03);
+    ae_viz_pad_range(&y0, &y1, 0.06);
 
     viz_canvas c;
-    ae_status st = viz_canvas_new(&c, o->width ? o->width : DEFAULT_W, o->height ? o->height : DEFAULT_H, path, err);
+    ae_status st = ae_viz_canvas_new(&c, o->width ? o->width : DEFAULT_W, o->height ? o->height : DEFAULT_H, path, err);
     if (st) return st;
     cairo_t *cr = c.cr;
     viz_frame_spec spec = {.x = 0, .y = 0, .width = c.width, .height = c.height, .title = o->title,
                            .x_label = o->x_label, .y_label = o->y_label, .font_scale = 1, .x_integer = x_integer};
     viz_frame f;
-    viz_frame_draw(cr, &spec, x0, x1, y0, y1, &f);
+    ae_viz_frame_draw(cr, &spec, x0, x1, y0, y1, &f);
 
     cairo_save(cr);
-    viz_frame_clip(cr, &f);
+    ae_viz_frame_clip(cr, &f);
     for (int k = 0; k < n_series; k++)
         if (series_has_point(&series[k])) draw_series(cr, &f, &series[k], k);
     cairo_restore(cr);
-    viz_frame_outline(cr, &f);
+    ae_viz_frame_outline(cr, &f);
 
     viz_legend_entry *e = calloc((size_t)n_series, sizeof *e);
     if (!e) {
-        viz_canvas_free(&c);
+        ae_viz_canvas_free(&c);
         return ae_fail(err, AE_ERR_NOMEM, "%s: out of memory", path);
     }
     int n_e = 0;
@@ -114,12 +114,12 @@ ae_status ae_plot_lines(const char *path, const ae_plot_series *series, int n_se
     }
     if (n_e) {
         double lw, lh;
-        viz_legend_size(cr, e, n_e, VIZ_KEY_LINE, 12, &lw, &lh);
-        viz_legend_draw(cr, e, n_e, VIZ_KEY_LINE, 12, f.right - lw - 10, f.top + 10, 1);
+        ae_viz_legend_size(cr, e, n_e, VIZ_KEY_LINE, 12, &lw, &lh);
+        ae_viz_legend_draw(cr, e, n_e, VIZ_KEY_LINE, 12, f.right - lw - 10, f.top + 10, 1);
     }
     free(e);
-    st = viz_canvas_write(&c, path, err);
-    viz_canvas_free(&c);
+    st = ae_viz_canvas_write(&c, path, err);
+    ae_viz_canvas_free(&c);
     return st;
 }
 

@@ -18,16 +18,16 @@ void ae_plot_palette(int id, uint8_t rgb[3])
     rgb[2] = tab10[i][2];
 }
 
-void viz_set_rgb(cairo_t *cr, const uint8_t rgb[3], double alpha)
+void ae_viz_set_rgb(cairo_t *cr, const uint8_t rgb[3], double alpha)
 {
     cairo_set_source_rgba(cr, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0, alpha);
 }
 
-void viz_set_palette(cairo_t *cr, int id, double alpha)
+void ae_viz_set_palette(cairo_t *cr, int id, double alpha)
 {
     uint8_t rgb[3];
     ae_plot_palette(id, rgb);
-    viz_set_rgb(cr, rgb, alpha);
+    ae_viz_set_rgb(cr, rgb, alpha);
 }
 
 /* The nine stops of ColorBrewer's "Blues", linearly interpolated. */
@@ -36,7 +36,7 @@ static const uint8_t blues[9][3] = {
     {66, 146, 198},  {33, 113, 181},  {8, 81, 156},    {8, 48, 107},
 };
 
-void viz_ramp(double t, double rgb[3])
+void ae_viz_ramp(double t, double rgb[3])
 {
     if (!(t > 0)) t = 0;
     if (t > 1) t = 1;

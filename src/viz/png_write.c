@@ -53,8 +53,8 @@ static int encode(png_structp png, png_infop info, const uint8_t *rgb, int width
     return 0;
 }
 
-ae_status viz_png_write_rgb(const char *path, const uint8_t *rgb, int width, int height, size_t stride,
-                            ae_error *err)
+ae_status ae_viz_png_write_rgb(const char *path, const uint8_t *rgb, int width, int height, size_t stride,
+                               ae_error *err)
 {
     if (width < 1 || height < 1)
         return ae_fail(err, AE_ERR_ARG, "%s: an image of %d x %d pixels", path, width, height);

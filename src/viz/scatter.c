@@ -96,7 +96,7 @@ static void build_legend(legend_buf *L, const int32_t *ids, int n_ids, const ae_
             L->e[L->n] = (viz_legend_entry){.text = L->text[L->n], .rgb = {200, 200, 200}};
         }
         else {
-            viz_label_name(L->text[L->n], sizeof L->text[0], ids[i], o->names, o->n_names, prefix);
+            ae_viz_label_name(L->text[L->n], sizeof L->text[0], ids[i], o->names, o->n_names, prefix);
             L->e[L->n] = (viz_legend_entry){.text = L->text[L->n]};
             ae_plot_palette(ids[i], L->e[L->n].rgb);
         }
@@ -128,25 +128,25 @@ static void draw_panel(cairo_t *cr, const viz_frame_spec *spec, const ae_scatter
         y0 = fmin(y0, xy->data[2 * i + 1]);
         y1 = fmax(y1, xy->data[2 * i + 1]);
     }
-    viz_pad_range(&x0, &x1, 0.04);
-    viz_pad_range(&y0, &y1, 0.04);
+    ae_viz_pad_range(&x0, &x1, 0.04);
+    ae_viz_pad_range(&y0, &y1, 0.04);
     viz_frame f;
-    viz_frame_draw(cr, spec, x0, x1, y0, y1, &f);
+    ae_viz_frame_draw(cr, spec, x0, x1, y0, y1, &f);
     double r, a;
     auto_style(xy->rows, area_scale, o, &r, &a);
     cairo_save(cr);
-    viz_frame_clip(cr, &f);
+    ae_viz_frame_clip(cr, &f);
     for (size_t j = 0, i; j < xy->rows; j++) {
         i = order[j];
         if (p->labels)
-            viz_set_palette(cr, p->labels->data[i], a);
+            ae_viz_set_palette(cr, p->labels->data[i], a);
         else
-            viz_set_palette(cr, 0, a);
+            ae_viz_set_palette(cr, 0, a);
         cairo_arc(cr, viz_px(&f, xy->data[2 * i]), viz_py(&f, xy->data[2 * i + 1]), r, 0, 2 * VIZ_PI);
         cairo_fill(cr);
     }
     cairo_restore(cr);
-    viz_frame_outline(cr, &f);
+    ae_viz_frame_outline(cr, &f);
 }
 
 ae_status ae_plot_scatter_strip(const char *path, const ae_scatter_panel *panels, int n_panels,
@@ -180,7 +180,7 @@ ae_status ae_plot_scatter_strip(const char *path, const ae_scatter_panel *panels
     cairo_surface_t *probe = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
     cairo_t *pc = cairo_create(probe);
     double lw = 0, lh = 0;
-    if (L->n) viz_legend_size(pc, L->e, L->n, VIZ_KEY_DOT, legend_font, &lw, &lh);
+    if (L->n) ae_viz_legend_size(pc, L->e, L->n, VIZ_KEY_DOT, legend_font, &lw, &lh);
     cairo_destroy(pc);
     cairo_surface_destroy(probe);
     double legend_band = L->n ? lw + 16 : 0;
@@ -191,15 +191,15 @@ ae_status ae_plot_scatter_strip(const char *path, const ae_scatter_panel *panels
     if (!H) H = single ? DEFAULT_H : (int)(PANEL_H + title_band);
 
     viz_canvas c;
-    st = viz_canvas_new(&c, W, H, path, err);
+    st = ae_viz_canvas_new(&c, W, H, path, err);
     if (!st) {
         cairo_t *cr = c.cr;
         double panel_w = (W - legend_band - (single ? 0 : 8)) / n_panels;
         double frame_top = 0;
         if (title_band) {
-            viz_font(cr, 16, 1);
+            ae_viz_font(cr, 16, 1);
             cairo_set_source_rgb(cr, 0.07, 0.07, 0.07);
-            viz_text(cr, (W - legend_band) / 2, 12, o->title, VIZ_CENTER, VIZ_TOP);
+            ae_viz_text(cr, (W - legend_band) / 2, 12, o->title, VIZ_CENTER, VIZ_TOP);
             frame_top = title_band;
         }
         const char *xl = o->x_label ? o->x_label : single ? "dimension 1" : "";
@@ -219,11 +219,11 @@ ae_status ae_plot_scatter_strip(const char *path, const ae_scatter_panel *panels
         if (!st && L->n) {
             double ly = single ? (H - lh) / 2 : frame_top + 40;
             if (ly < 10) ly = 10;
-            viz_legend_draw(cr, L->e, L->n, VIZ_KEY_DOT, legend_font, W - legend_band + 4, ly, 0);
+            ae_viz_legend_draw(cr, L->e, L->n, VIZ_KEY_DOT, legend_font, W - legend_band + 4, ly, 0);
         }
-        if (!st) st = viz_canvas_write(&c, path, err);
+        if (!st) st = ae_viz_canvas_write(&c, path, err);
     }
-    viz_canvas_free(&c);
+    ae_viz_canvas_free(&c);
     free(L);
     return st;
 }

@@ -35,13 +35,13 @@ ae_status ae_plot_strip(const char *path, const ae_plot_strip_column *cols, int 
             }
     }
     if (!(y1 >= y0)) return ae_fail(err, AE_ERR_ARG, "%s: no finite value to draw", path);
-    viz_pad_range(&y0, &y1, 0.08);
+    ae_viz_pad_range(&y0, &y1, 0.08);
     const char **names = malloc((size_t)n_cols * sizeof *names);
     if (!names) return ae_fail(err, AE_ERR_NOMEM, "%s: out of memory", path);
     for (int k = 0; k < n_cols; k++) names[k] = cols[k].name ? cols[k].name : "";
 
     viz_canvas c;
-    ae_status st = viz_canvas_new(&c, o->width ? o->width : DEFAULT_W, o->height ? o->height : DEFAULT_H, path, err);
+    ae_status st = ae_viz_canvas_new(&c, o->width ? o->width : DEFAULT_W, o->height ? o->height : DEFAULT_H, path, err);
     if (st) {
         free(names);
         return st;
@@ -51,17 +51,17 @@ ae_status ae_plot_strip(const char *path, const ae_plot_strip_column *cols, int 
                            .x_label = o->x_label, .y_label = o->y_label, .font_scale = 1,
                            .x_categories = names, .n_x_categories = n_cols};
     viz_frame f;
-    viz_frame_draw(cr, &spec, 0.5, n_cols + 0.5, y0, y1, &f);
+    ae_viz_frame_draw(cr, &spec, 0.5, n_cols + 0.5, y0, y1, &f);
 
     double slot = (f.right - f.left) / n_cols;
     double half_spread = fmin(0.4 * slot, MAX_SPREAD) / 2, half_bar = fmin(0.3 * slot, MAX_BAR) / 2;
     cairo_save(cr);
-    viz_frame_clip(cr, &f);
+    ae_viz_frame_clip(cr, &f);
     for (int k = 0; k < n_cols; k++) {
         const ae_plot_strip_column *col = &cols[k];
         double cx = viz_px(&f, k + 1), sum = 0;
         int m = 0;
-        viz_set_palette(cr, k, 0.8);
+        ae_viz_set_palette(cr, k, 0.8);
         for (int i = 0; i < col->n; i++) {
             if (!isfinite(col->values[i])) continue;
             cairo_arc(cr, cx + 2 * half_spread * spread(i, col->n), viz_py(&f, col->values[i]), DOT_R, 0, 2 * VIZ_PI);
@@ -78,9 +78,9 @@ ae_status ae_plot_strip(const char *path, const ae_plot_strip_column *cols, int 
         cairo_stroke(cr);
     }
     cairo_restore(cr);
-    viz_frame_outline(cr, &f);
+    ae_viz_frame_outline(cr, &f);
     free(names);
-    st = viz_canvas_write(&c, path, err);
-    viz_canvas_free(&c);
+    st = ae_viz_canvas_write(&c, path, err);
+    ae_viz_canvas_free(&c);
     return st;
 }

@@ -6,21 +6,21 @@
 
 #include "viz.h"
 
-void viz_font(cairo_t *cr, double size, int bold)
+void ae_viz_font(cairo_t *cr, double size, int bold)
 {
     cairo_select_font_face(cr, VIZ_FONT, CAIRO_FONT_SLANT_NORMAL,
                            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
 }
 
-double viz_text_width(cairo_t *cr, const char *s)
+double ae_viz_text_width(cairo_t *cr, const char *s)
 {
     cairo_text_extents_t e;
     cairo_text_extents(cr, s, &e);
     return e.x_advance;
 }
 
-double viz_cap_height(cairo_t *cr)
+double ae_viz_cap_height(cairo_t *cr)
 {
     /* DejaVu Sans's cap height is 0.729 em; computing it from the font size
      * keeps every label of a row on one baseline whatever its letters */
@@ -31,13 +31,13 @@ double viz_cap_height(cairo_t *cr)
 
 static void anchor(cairo_t *cr, const char *s, viz_halign ha, viz_valign va, double *dx, double *dy)
 {
-    double w = viz_text_width(cr, s);
+    double w = ae_viz_text_width(cr, s);
     *dx = ha == VIZ_LEFT ? 0 : ha == VIZ_CENTER ? -w / 2 : -w;
-    double cap = viz_cap_height(cr);
+    double cap = ae_viz_cap_height(cr);
     *dy = va == VIZ_TOP ? cap : va == VIZ_MIDDLE ? cap / 2 : 0;
 }
 
-void viz_text(cairo_t *cr, double x, double y, const char *s, viz_halign ha, viz_valign va)
+void ae_viz_text(cairo_t *cr, double x, double y, const char *s, viz_halign ha, viz_valign va)
 {
     double dx, dy;
     anchor(cr, s, ha, va, &dx, &dy);
@@ -46,7 +46,7 @@ void viz_text(cairo_t *cr, double x, double y, const char *s, viz_halign ha, viz
     cairo_new_path(cr);
 }
 
-void viz_text_rotated(cairo_t *cr, double x, double y, double angle, const char *s, viz_halign ha, viz_valign va)
+void ae_viz_text_rotated(cairo_t *cr, double x, double y, double angle, const char *s, viz_halign ha, viz_valign va)
 {
     double dx, dy;
     anchor(cr, s, ha, va, &dx, &dy);
@@ -59,7 +59,7 @@ void viz_text_rotated(cairo_t *cr, double x, double y, double angle, const char 
     cairo_restore(cr);
 }
 
-void viz_label_name(char *buf, size_t n, int id, const char *const *names, int n_names, const char *prefix)
+void ae_viz_label_name(char *buf, size_t n, int id, const char *const *names, int n_names, const char *prefix)
 {
     if (names && id >= 0 && id < n_names && names[id])
         snprintf(buf, n, "%s", names[id]);
@@ -67,7 +67,7 @@ void viz_label_name(char *buf, size_t n, int id, const char *const *names, int n
         snprintf(buf, n, "%s%d", prefix ? prefix : "", id);
 }
 
-void viz_format_count(char *buf, size_t n, long long v)
+void ae_viz_format_count(char *buf, size_t n, long long v)
 {
     char digits[32];
     unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;

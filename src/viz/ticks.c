@@ -10,7 +10,7 @@ static double count_in(double lo, double hi, double step)
     return floor(hi / step + 1e-9) - ceil(lo / step - 1e-9) + 1;
 }
 
-void viz_nice_ticks(double lo, double hi, int target, int integer_only, viz_ticks *t)
+void ae_viz_nice_ticks(double lo, double hi, int target, int integer_only, viz_ticks *t)
 {
     t->n = 0;
     t->step = 1;
@@ -50,11 +50,11 @@ void viz_nice_ticks(double lo, double hi, int target, int integer_only, viz_tick
     }
 }
 
-void viz_tick_label(const viz_ticks *t, double v, char *buf, size_t n)
+void ae_viz_tick_label(const viz_ticks *t, double v, char *buf, size_t n)
 {
     if (fabs(v) < 1e-9 * t->step) v = 0;
     if (t->decimals == 0 && fabs(v) >= 1e4 && fabs(v) < 1e15)
-        viz_format_count(buf, n, (long long)llround(v));
+        ae_viz_format_count(buf, n, (long long)llround(v));
     else if (fabs(v) >= 1e15 || (v != 0 && t->decimals > 6))
         snprintf(buf, n, "%.3g", v);
     else

@@ -25,17 +25,17 @@ typedef struct {
 
 /* A width x height canvas filled white, with the text defaults of text.c.
  * what names the figure in error messages ("scatter"). */
-ae_status viz_canvas_new(viz_canvas *c, int width, int height, const char *what, ae_error *err);
+ae_status ae_viz_canvas_new(viz_canvas *c, int width, int height, const char *what, ae_error *err);
 /* Encodes the canvas as an 8-bit RGB PNG written atomically to path. */
-ae_status viz_canvas_write(viz_canvas *c, const char *path, ae_error *err);
-void viz_canvas_free(viz_canvas *c);
+ae_status ae_viz_canvas_write(viz_canvas *c, const char *path, ae_error *err);
+void ae_viz_canvas_free(viz_canvas *c);
 
 /* ---- png_write.c ------------------------------------------------------- */
 
 /* Writes rows of packed 8-bit RGB (stride bytes apart) as a PNG to path,
  * atomically, with fixed settings so the same pixels give the same bytes. */
-ae_status viz_png_write_rgb(const char *path, const uint8_t *rgb, int width, int height, size_t stride,
-                            ae_error *err);
+ae_status ae_viz_png_write_rgb(const char *path, const uint8_t *rgb, int width, int height, size_t stride,
+                               ae_error *err);
 
 /* ---- text.c ------------------------------------------------------------ */
 
@@ -45,19 +45,19 @@ typedef enum { VIZ_LEFT, VIZ_CENTER, VIZ_RIGHT } viz_halign;
 typedef enum { VIZ_TOP, VIZ_MIDDLE, VIZ_BASELINE } viz_valign;
 
 /* Selects DejaVu Sans at size pixels, bold or not. */
-void viz_font(cairo_t *cr, double size, int bold);
+void ae_viz_font(cairo_t *cr, double size, int bold);
 /* Advance width of s in the current font. */
-double viz_text_width(cairo_t *cr, const char *s);
+double ae_viz_text_width(cairo_t *cr, const char *s);
 /* Height of a capital letter in the current font (for vertical centring). */
-double viz_cap_height(cairo_t *cr);
+double ae_viz_cap_height(cairo_t *cr);
 /* Draws s anchored at (x, y) in the current source colour. */
-void viz_text(cairo_t *cr, double x, double y, const char *s, viz_halign ha, viz_valign va);
+void ae_viz_text(cairo_t *cr, double x, double y, const char *s, viz_halign ha, viz_valign va);
 /* Draws s rotated by angle radians about its anchor (x, y). */
-void viz_text_rotated(cairo_t *cr, double x, double y, double angle, const char *s, viz_halign ha, viz_valign va);
+void ae_viz_text_rotated(cairo_t *cr, double x, double y, double angle, const char *s, viz_halign ha, viz_valign va);
 /* Formats an id's name: names[id] if id < n_names and non-NULL, else prefix + id. */
-void viz_label_name(char *buf, size_t n, int id, const char *const *names, int n_names, const char *prefix);
+void ae_viz_label_name(char *buf, size_t n, int id, const char *const *names, int n_names, const char *prefix);
 /* Formats v with thousands separators ("1,024"). */
-void viz_format_count(char *buf, size_t n, long long v);
+void ae_viz_format_count(char *buf, size_t n, long long v);
 
 /* ---- ticks.c ----------------------------------------------------------- */
 
@@ -72,9 +72,9 @@ typedef struct {
 
 /* Round tick values (steps 1, 2, 2.5 or 5 times a power of ten) inside
  * [lo, hi], about `target` of them; integer_only forbids steps below 1. */
-void viz_nice_ticks(double lo, double hi, int target, int integer_only, viz_ticks *t);
+void ae_viz_nice_ticks(double lo, double hi, int target, int integer_only, viz_ticks *t);
 /* The label of tick value v: fixed decimals, thousands separators, no "-0". */
-void viz_tick_label(const viz_ticks *t, double v, char *buf, size_t n);
+void ae_viz_tick_label(const viz_ticks *t, double v, char *buf, size_t n);
 
 /* ---- frame.c: one chart's axes ------------------------------------------ */
 
@@ -103,7 +103,7 @@ typedef struct {
  * for categories, e.g. [0.5, n + 0.5]): margins fit the tick labels, ticks
  * are round values. Draws the background gridlines, axes, tick labels, axis
  * titles and title. */
-void viz_frame_draw(cairo_t *cr, const viz_frame_spec *s, double x0, double x1, double y0, double y1, viz_frame *f);
+void ae_viz_frame_draw(cairo_t *cr, const viz_frame_spec *s, double x0, double x1, double y0, double y1, viz_frame *f);
 static inline double viz_px(const viz_frame *f, double x)
 {
     return f->left + (x - f->x0) / (f->x1 - f->x0) * (f->right - f->left);
@@ -113,13 +113,13 @@ static inline double viz_py(const viz_frame *f, double y)
     return f->bottom - (y - f->y0) / (f->y1 - f->y0) * (f->bottom - f->top);
 }
 /* Clips drawing to the plot area (undo with cairo_reset_clip). */
-void viz_frame_clip(cairo_t *cr, const viz_frame *f);
+void ae_viz_frame_clip(cairo_t *cr, const viz_frame *f);
 /* Redraws the plot area's outline (after the data, so it stays crisp). */
-void viz_frame_outline(cairo_t *cr, const viz_frame *f);
+void ae_viz_frame_outline(cairo_t *cr, const viz_frame *f);
 
 /* Pads [*lo, *hi] by frac of its span on each side (a zero span by 1, or
  * 10% of the value). */
-void viz_pad_range(double *lo, double *hi, double frac);
+void ae_viz_pad_range(double *lo, double *hi, double frac);
 
 /* ---- legend.c ---------------------------------------------------------- */
 
@@ -133,26 +133,26 @@ typedef struct {
 } viz_legend_entry;
 
 /* Width and height the legend of n entries takes. */
-void viz_legend_size(cairo_t *cr, const viz_legend_entry *e, int n, viz_key key, double font_size, double *w,
-                     double *h);
+void ae_viz_legend_size(cairo_t *cr, const viz_legend_entry *e, int n, viz_key key, double font_size, double *w,
+                        double *h);
 /* Draws the legend with its top-left corner at (x, y); boxed: a white
  * panel with a light border behind it (for legends inside a plot). */
-void viz_legend_draw(cairo_t *cr, const viz_legend_entry *e, int n, viz_key key, double font_size, double x,
-                     double y, int boxed);
+void ae_viz_legend_draw(cairo_t *cr, const viz_legend_entry *e, int n, viz_key key, double font_size, double x,
+                        double y, int boxed);
 
 /* ---- palette.c --------------------------------------------------------- */
 
 /* Sets the source to palette colour id with opacity alpha. */
-void viz_set_palette(cairo_t *cr, int id, double alpha);
-void viz_set_rgb(cairo_t *cr, const uint8_t rgb[3], double alpha);
+void ae_viz_set_palette(cairo_t *cr, int id, double alpha);
+void ae_viz_set_rgb(cairo_t *cr, const uint8_t rgb[3], double alpha);
 /* The heat-map colour ramp (white to dark blue) at t in [0, 1]. */
-void viz_ramp(double t, double rgb[3]);
+void ae_viz_ramp(double t, double rgb[3]);
 
 /* ---- image_grid.c helpers used by figures.c ---------------------------- */
 
 /* Checks that m holds images of h x w pixels (cols == h*w) with at least
  * need rows; what names the matrix in the message. */
-ae_status viz_check_images(const ae_matrix *m, int h, int w, size_t need, const char *what, ae_error *err);
+ae_status ae_viz_check_images(const ae_matrix *m, int h, int w, size_t need, const char *what, ae_error *err);
 
 /* Shared defaults. */
 #define VIZ_GRID_RGB 0xE6 /* light grey gridlines */

@@ -61,3 +61,11 @@ npy_i4() {
   local path=$1; shift
   npy_raw "$path" '<i4' "($#,)" "pack('l<*', qw($*))"
 }
+
+# sanitizer_flags LIB: the -fsanitize options a program linked with LIB needs (none unless LIB was
+# built by make test-asan).
+sanitizer_flags() {
+  local u; u=$(nm -u "$1" 2>/dev/null)
+  case "$u" in *__asan_*) printf ' -fsanitize=address' ;; esac
+  case "$u" in *__ubsan_*) printf ' -fsanitize=undefined' ;; esac
+}
