@@ -74,15 +74,17 @@ ae_status ae_experiment_model_new(const ae_config *c, int input_dim, ae_model **
 
 /* snapshots/codes_test_epoch_NNN.npy: the codes of the test images after
  * `epoch` epochs (0: the initial weights), for pictures of the latent space
- * as it forms. */
+ * as it forms; or of train.snapshot_split's images (codes_SPLIT_epoch_NNN.npy),
+ * to cluster the codes of several lengths of one training. */
 static ae_status snapshot_codes(run_ctx *r, ae_model *m, int epoch, ae_error *err)
 {
     const ae_dataset *test;
+    const char *split = r->set.train.snapshot_split;
     char dir[1400], path[1500];
-    ae_status st = ae_run_picture_set(r, &test, err);
+    ae_status st = !strcmp(split, "auto") ? ae_run_picture_set(r, &test, err) : ae_run_get_split(r, split, &test, err);
     if (st || (st = ae_run_stage_path(r, dir, sizeof dir, "snapshots", err))) return st;
     if ((st = ae_mkdir_p(dir, err))) return st;
-    snprintf(path, sizeof path, "%s/codes_test_epoch_%03d.npy", dir, epoch);
+    snprintf(path, sizeof path, "%s/codes_%s_epoch_%03d.npy", dir, strcmp(split, "auto") ? split : "test", epoch);
     ae_matrix codes = {0};
     if (!(st = ae_model_encode(m, &test->x, &codes, err))) st = ae_npy_write_matrix(path, &codes, err);
     ae_matrix_free(&codes);
