@@ -17,7 +17,7 @@ EXPERIMENT ?= experiments/fashion-dense-ae-32.ini
 CPPFLAGS += -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L $(shell pkg-config --cflags cairo 2>/dev/null)
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -g $(OPT) $(SAN) -fopenmp
 LDFLAGS  += $(SAN) -fopenmp
-LDLIBS   += -llapacke -lopenblas -lcairo -ljson-c -lpng -lz -lm -lpthread
+LDLIBS   += -larpack -llapacke -lopenblas -lcairo -ljson-c -lpng -lz -lm -lpthread
 
 LIB_SRC  := $(sort $(shell find src -name '*.c' -not -path 'src/cli/*'))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
