@@ -11,6 +11,7 @@ int cmd_export(int argc, char **argv);
 int cmd_gmm(int argc, char **argv);
 int cmd_kmeans(int argc, char **argv);
 int cmd_tsne(int argc, char **argv);
+int cmd_umap(int argc, char **argv);
 int cmd_pca(int argc, char **argv);
 int cmd_elbow(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
