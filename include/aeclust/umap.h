@@ -22,7 +22,7 @@
  *   options and seed give byte-identical embeddings at any thread count.
  *   Per epoch, each vertex moves only itself, against the other vertices'
  *   positions at the start of the epoch; an edge's pull on its other end
- *   happens when the (symmetric) graph is walked from that end.
+ *   is that end's own pull when it walks the (symmetric) graph.
  *
  * The library never prints: progress goes to the optional callback. */
 #ifndef AECLUST_UMAP_H

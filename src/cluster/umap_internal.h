@@ -167,11 +167,10 @@ void ae_umap_rescale(float *y, size_t n, int dim);
 
 /* One SGD run of umap-learn's optimize_layout_euclidean over the edges of g
  * (rows: the vertices that move). tail NULL: a fit, g square and symmetric,
- * the vertices read each other from a snapshot taken at the start of each
- * epoch and pull with twice the clipped gradient (their own half of the
- * edge, and the other end's, which umap-learn's move_other applies when it
- * walks the edge from that end). tail non-NULL: a transform, the rows of g
- * move against the fixed tail positions (n_tail = g->n_cols). */
+ * each vertex moving only itself against the others' positions at the start
+ * of the epoch (an edge's pull on its other end is that end's own pull when
+ * it walks the edge). tail non-NULL: a transform, the rows of g move against
+ * the fixed tail positions (n_tail = g->n_cols). */
 typedef struct {
     const ae_umap_graph *g;
     const double *eps; /* (nnz) epochs per sample */
