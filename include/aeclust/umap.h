@@ -77,7 +77,7 @@ typedef struct {
     double spread;             /* > 0 [1] */
     int n_epochs;              /* >= 1, or 0 for auto: 200 if n > 10,000 else 500 [0] */
     double learning_rate;      /* > 0 [1] */
-    int negative_sample_rate;  /* negative samples per positive one, >= 0 [5] */
+    int negative_sample_rate;  /* negative samples per positive one, 0 .. 1000 [5] */
     double repulsion_strength; /* gamma, the weight of the negative samples, >= 0 [1] */
     double a, b;               /* the curve's parameters; 0 and 0: fitted from min_dist and spread [0, 0] */
     ae_umap_init init;         /* [AE_UMAP_INIT_SPECTRAL] */

@@ -67,7 +67,7 @@ int cmd_umap(int argc, char **argv)
         cli_double(cli_get(&cmd, "spread"), 1e-300, 1e300, &o.spread, msg, sizeof msg) ||
         (strcmp(ep, "auto") && cli_long(cli_get(&cmd, "epochs"), 1, INT_MAX, &epochs, msg, sizeof msg)) ||
         cli_double(cli_get(&cmd, "learning-rate"), 1e-300, 1e300, &o.learning_rate, msg, sizeof msg) ||
-        cli_long(cli_get(&cmd, "negative-rate"), 0, 1000000, &negative, msg, sizeof msg) ||
+        cli_long(cli_get(&cmd, "negative-rate"), 0, 1000, &negative, msg, sizeof msg) ||
         cli_u64(cli_get(&cmd, "seed"), &o.seed, msg, sizeof msg))
         return cli_fail("umap: %s", msg);
     if (o.min_dist > o.spread)

@@ -94,8 +94,8 @@ static ae_status check_args(const ae_matrix *x, const ae_umap_opts *o, ae_error 
     if (o->n_epochs < 0) return ae_fail(err, AE_ERR_ARG, "UMAP: n_epochs %d must be positive (0: auto)", o->n_epochs);
     if (!(o->learning_rate > 0) || !isfinite(o->learning_rate))
         return ae_fail(err, AE_ERR_ARG, "UMAP: learning rate %g must be positive", o->learning_rate);
-    if (o->negative_sample_rate < 0)
-        return ae_fail(err, AE_ERR_ARG, "UMAP: negative_sample_rate %d must not be negative", o->negative_sample_rate);
+    if (o->negative_sample_rate < 0 || o->negative_sample_rate > 1000)
+        return ae_fail(err, AE_ERR_ARG, "UMAP: negative_sample_rate %d must be in [0, 1000]", o->negative_sample_rate);
     if (!(o->repulsion_strength >= 0) || !isfinite(o->repulsion_strength))
         return ae_fail(err, AE_ERR_ARG, "UMAP: repulsion strength %g must not be negative", o->repulsion_strength);
     if (!((o->a == 0 && o->b == 0) || (o->a > 0 && o->b > 0 && isfinite(o->a) && isfinite(o->b))))

@@ -17,6 +17,9 @@
  * it, and the final sort is by (distance, index): the result depends on
  * neither the timing nor the number of threads. */
 #include <float.h>
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +33,8 @@
 #define MARGIN 4
 
 typedef struct {
-    const float *qc, *rc; /* centred copies (nq, d), (nr, d) */
-    const float *qn, *rn; /* their squared row norms */
+    const float *qc, *rc; /* widened centred copies (nq, d + 1), (nr, d + 1): see widen() */
+    const float *qn, *rn; /* squared norms of the centred rows */
     size_t nq, nr, d;
     const int32_t *self; /* (nq) or NULL */
     int kh;              /* heap size */
@@ -63,9 +66,6 @@ static void sift_down(float *d, int32_t *j, int k, int pos)
     j[pos] = jv;
 }
 
-typedef float v8f __attribute__((vector_size(32)));
-typedef int32_t v8i __attribute__((vector_size(32)));
-
 static inline void offer(float *hd, int32_t *hj, int kh, int32_t skip, size_t j, float d)
 {
     if (d < hd[0] && (int32_t)j != skip) {
@@ -75,28 +75,36 @@ static inline void offer(float *hd, int32_t *hj, int kh, int32_t skip, size_t j,
     }
 }
 
-/* Offers the distances of query rows [q0, q0 + qn) to reference rows
- * [r0, r0 + rn) (dot products in g, qn x rn) to the rows' heaps. */
+/* Whether any of g[0..32) is below t: one comparison of their minimum. */
+static inline int any_below32(const float *g, float t)
+{
+#if defined(__AVX__)
+    __m256 m = _mm256_min_ps(_mm256_min_ps(_mm256_loadu_ps(g), _mm256_loadu_ps(g + 8)),
+                             _mm256_min_ps(_mm256_loadu_ps(g + 16), _mm256_loadu_ps(g + 24)));
+    return _mm256_movemask_ps(_mm256_cmp_ps(m, _mm256_set1_ps(t), _CMP_LT_OQ)) != 0;
+#else
+    float m = g[0];
+    for (int l = 1; l < 32; l++) m = g[l] < m ? g[l] : m;
+    return m < t;
+#endif
+}
+
+/* Offers query rows [q0, q0 + qn) the reference rows [r0, r0 + rn): g (qn x
+ * rn) holds |r|^2 - 2 q.r, so r beats the heap's worst w when g < w - |q|^2. */
 static void offer_tile(const knn_job *c, const float *g, size_t q0, size_t qn, size_t r0, size_t rn)
 {
-    const float *nr = c->rn + r0;
     for (size_t r = 0; r < qn; r++) {
         size_t i = q0 + r, col = 0;
         float *hd = c->hd + i * (size_t)c->kh;
         int32_t *hj = c->hj + i * (size_t)c->kh;
         int32_t skip = c->self ? c->self[i] : -1;
         const float *gr = g + r * rn;
-        float ni = c->qn[i];
-        for (; col + 8 <= rn; col += 8) {
-            v8f gv, nv;
-            memcpy(&gv, gr + col, sizeof gv);
-            memcpy(&nv, nr + col, sizeof nv);
-            v8f d = ni + nv - 2.0f * gv; /* the same operations, in the same order, as the tail's */
-            v8i lt = d < hd[0];
-            if (!(((lt[0] | lt[1]) | (lt[2] | lt[3])) | ((lt[4] | lt[5]) | (lt[6] | lt[7])))) continue;
-            for (int l = 0; l < 8; l++) offer(hd, hj, c->kh, skip, r0 + col + (size_t)l, d[l]);
+        const float ni = c->qn[i];
+        for (; col + 32 <= rn; col += 32) {
+            if (!any_below32(gr + col, hd[0] - ni)) continue;
+            for (size_t l = col; l < col + 32; l++) offer(hd, hj, c->kh, skip, r0 + l, ni + gr[l]);
         }
-        for (; col < rn; col++) offer(hd, hj, c->kh, skip, r0 + col, ni + nr[col] - 2.0f * gr[col]);
+        for (; col < rn; col++) offer(hd, hj, c->kh, skip, r0 + col, ni + gr[col]);
     }
 }
 
@@ -109,8 +117,9 @@ static void search_blocks(void *ctx, size_t lo, size_t hi, int thread)
         size_t q0 = b * QB, qn = c->nq - q0 < QB ? c->nq - q0 : QB;
         for (size_t r0 = 0; r0 < c->nr; r0 += RB) {
             size_t rn = c->nr - r0 < RB ? c->nr - r0 : RB;
-            ae_sgemm_split(false, true, (int)qn, (int)rn, (int)c->d, 1.0f, c->qc + q0 * c->d, (int)c->d,
-                           c->rc + r0 * c->d, (int)c->d, 0.0f, g, (int)rn);
+            const int w = (int)c->d + 1;
+            ae_sgemm_split(false, true, (int)qn, (int)rn, w, 1.0f, c->qc + q0 * (size_t)w, w, c->rc + r0 * (size_t)w,
+                           w, 0.0f, g, (int)rn);
             offer_tile(c, g, q0, qn, r0, rn);
         }
     }
@@ -150,17 +159,21 @@ static void refine_rows(void *ctx, size_t lo, size_t hi, int thread)
     }
 }
 
-/* Centred copy of m by mean (d), and its squared row norms. */
-static void centre(const ae_matrix *m, const double *mean, float *out, float *norms)
+/* Rows of m centred on mean (d), widened by one column into out (rows, d + 1):
+ * queries [x - mean, 1], references [-2 (x - mean), |x - mean|^2], so that
+ * one GEMM gives |r|^2 - 2 q.r. norms: the squared norms of the centred rows. */
+static void widen(const ae_matrix *m, const double *mean, int reference, float *out, float *norms)
 {
     size_t d = m->cols;
     for (size_t i = 0; i < m->rows; i++) {
         const float *a = ae_matrix_row(m, i);
-        float *o = out + i * d, s = 0;
+        float *o = out + i * (d + 1), s = 0;
         for (size_t e = 0; e < d; e++) {
-            o[e] = (float)((double)a[e] - mean[e]);
-            s += o[e] * o[e];
+            float v = (float)((double)a[e] - mean[e]);
+            o[e] = reference ? -2.0f * v : v;
+            s += v * v;
         }
+        o[d] = reference ? s : 1.0f;
         norms[i] = s;
     }
 }
@@ -179,8 +192,8 @@ ae_status ae_umap_knn_exact(const ae_matrix *q, const ae_matrix *ref, const int3
     knn_job c = {.nq = nq, .nr = nr, .d = d, .self = self, .q = q, .ref = ref, .k = k, .idx = idx, .dist = dist};
     c.kh = (size_t)(k + MARGIN) < avail ? k + MARGIN : (int)avail;
     double *mean = calloc(d ? d : 1, sizeof *mean);
-    float *qc = malloc(nq * d * sizeof *qc + 1), *qn = malloc(nq * sizeof *qn);
-    float *rc = q == ref ? qc : malloc(nr * d * sizeof *rc + 1), *rn = q == ref ? qn : malloc(nr * sizeof *rn);
+    float *qc = malloc(nq * (d + 1) * sizeof *qc), *qn = malloc(nq * sizeof *qn);
+    float *rc = malloc(nr * (d + 1) * sizeof *rc), *rn = malloc(nr * sizeof *rn);
     c.hd = malloc(nq * (size_t)c.kh * sizeof *c.hd);
     c.hj = malloc(nq * (size_t)c.kh * sizeof *c.hj);
     c.tiles = malloc((size_t)threads * QB * RB * sizeof *c.tiles);
@@ -193,8 +206,8 @@ ae_status ae_umap_knn_exact(const ae_matrix *q, const ae_matrix *ref, const int3
     for (size_t i = 0; i < nr; i++)
         for (size_t e = 0; e < d; e++) mean[e] += ref->data[i * d + e];
     for (size_t e = 0; e < d; e++) mean[e] /= (double)nr;
-    centre(q, mean, qc, qn);
-    if (q != ref) centre(ref, mean, rc, rn);
+    widen(q, mean, 0, qc, qn);
+    widen(ref, mean, 1, rc, rn);
     c.qc = qc, c.qn = qn, c.rc = rc, c.rn = rn;
     for (size_t i = 0; i < nq * (size_t)c.kh; i++) c.hd[i] = FLT_MAX, c.hj[i] = -1;
     size_t blocks = (nq + QB - 1) / QB;
@@ -208,9 +221,7 @@ ae_status ae_umap_knn_exact(const ae_matrix *q, const ae_matrix *ref, const int3
         }
     ae_pool_for(pool, nq, ae_pool_grain(nq, 256), refine_rows, &c);
 done:
-    free(mean);
-    if (rc != qc) free(rc);
-    if (rn != qn) free(rn);
+    free(mean), free(rc), free(rn);
     free(qc), free(qn), free(c.hd), free(c.hj), free(c.tiles), free(c.dd);
     return st;
 }

@@ -43,7 +43,12 @@ double ae_umap_now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-#define GROUP 4                /* vertices whose moves are interleaved */
+#ifndef PREFETCH_LEVEL
+#define PREFETCH_LEVEL 2
+#endif
+#define GROUP 8          /* vertices moved side by side, one vector lane each */
+#define CHUNK 128        /* vertices listed before they are walked */
+#define PREFETCH_AHEAD 4 /* moves between a read's prefetch and the read */
 #define PULL_BIT 0x80000000u   /* an item that pulls towards a neighbour (else a negative sample) */
 
 typedef struct {
@@ -52,133 +57,232 @@ typedef struct {
     double *next, *next_neg, *eps_neg; /* (nnz) */
     int epoch, fit;
     float alpha;
-    size_t cap;        /* items per vertex of a group */
-    uint32_t *items;   /* per pool thread: GROUP x cap */
+    size_t cap;        /* moves listed at most at once */
+    uint32_t *items;   /* per pool thread: cap */
 } epoch_job;
 
 static inline float clip4(float v) { return v > 4.0f ? 4.0f : v < -4.0f ? -4.0f : v; }
 
-/* Squared distance with four partial sums (a shorter dependency chain than
- * one running sum; the order is fixed, so the result is too). */
+typedef float v8f __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+
+/* where m: a, else b */
+static inline v8f select8(v8i m, v8f a, v8f b) { return (v8f)((m & (v8i)a) | (~m & (v8i)b)); }
+
+static inline v8f load8(const float *p)
+{
+    v8f v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* Squared distance: whole 8-lane blocks of coordinates, then the rest, each
+ * summed in a fixed order (so the result is too). */
 static inline __attribute__((always_inline)) float dist2(const float *restrict x, const float *restrict y,
                                                          const int dim)
 {
-    float p0 = 0, p1 = 0, p2 = 0, p3 = 0;
+    v8f acc = {0, 0, 0, 0, 0, 0, 0, 0};
     int c = 0;
-#pragma GCC unroll 8
-    for (; c + 4 <= dim; c += 4) {
-        float t0 = x[c] - y[c], t1 = x[c + 1] - y[c + 1], t2 = x[c + 2] - y[c + 2], t3 = x[c + 3] - y[c + 3];
-        p0 += t0 * t0, p1 += t1 * t1, p2 += t2 * t2, p3 += t3 * t3;
+    for (; c + 8 <= dim; c += 8) {
+        v8f t = load8(x + c) - load8(y + c);
+        acc += t * t;
     }
-    if (c < dim) p0 += (x[c] - y[c]) * (x[c] - y[c]);
-    if (c + 1 < dim) p1 += (x[c + 1] - y[c + 1]) * (x[c + 1] - y[c + 1]);
-    if (c + 2 < dim) p2 += (x[c + 2] - y[c + 2]) * (x[c + 2] - y[c + 2]);
-    return (p0 + p1) + (p2 + p3);
+    float s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (; c < dim; c++) s += (x[c] - y[c]) * (x[c] - y[c]);
+    return s;
 }
 
-/* One move of cur: a pull towards src[item] or a push away from it, without
- * branches (a vertex's pulls and pushes come in no pattern a predictor could
- * learn). One power serves both: d^2(b-1), and d^2b is d^2 times it. Points
- * closer than 1e-15 count as coincident: no pull, a push of 4 in every
- * coordinate (umap-learn's rule for d = 0). */
-static inline __attribute__((always_inline)) void move(const epoch_job *j, float *restrict cur, uint32_t item,
-                                                       const int dim)
+/* cur += alpha (clip(coef (cur - o)) + rest), 8 coordinates at a time. */
+static inline __attribute__((always_inline)) void step(float *restrict cur, const float *restrict o, float coef,
+                                                       float rest, float alpha, const int dim)
+{
+    const v8f hi = {4, 4, 4, 4, 4, 4, 4, 4}, lo = -hi;
+    int c = 0;
+    for (; c + 8 <= dim; c += 8) {
+        v8f g = coef * (load8(cur + c) - load8(o + c));
+        g = select8(g > hi, hi, g);
+        g = select8(g < lo, lo, g);
+        v8f u = load8(cur + c) + alpha * (g + rest);
+        memcpy(cur + c, &u, sizeof u);
+    }
+    for (; c < dim; c++) cur[c] += alpha * (clip4(coef * (cur[c] - o[c])) + rest);
+}
+
+/* x^y on 8 lanes, for x >= 1e-30 and |y log2 x| < 126 (the optimisation's
+ * squared distances and b - 1): 2^(y log2 x), log2 by the atanh series on
+ * the mantissa reduced to [sqrt(1/2), sqrt(2)), 2^f by the Taylor series of
+ * e^(f ln 2) for |f| <= 1/2, each to about 1e-7 relative, so within a few
+ * float roundings of powf. glibc's powf, one point at a time, took 40 % of
+ * the optimisation; this takes the powers of GROUP moves at once. */
+static inline v8f pow8(v8f x, float y)
+{
+    v8i u = (v8i)x;
+    v8i e = ((u >> 23) & 0xff) - 127;
+    v8f m = (v8f)((u & 0x007fffff) | 0x3f800000); /* [1, 2) */
+    v8i big = m > 1.41421356f;
+    m = select8(big, 0.5f * m, m);
+    e -= big; /* big is -1 where true */
+    v8f t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
+    v8f ln_m = 2.0f * t * (1.0f + t2 * (1.0f / 3 + t2 * (1.0f / 5 + t2 * (1.0f / 7 + t2 * (1.0f / 9)))));
+    v8f l = y * (__builtin_convertvector(e, v8f) + ln_m * 1.44269504f);
+    l = select8(l < -126.0f, (v8f){0} - 126.0f, l);
+    l = select8(l > 126.0f, (v8f){0} + 126.0f, l);
+    v8f n = (l + 12582912.0f) - 12582912.0f; /* round to nearest: 1.5 2^23 */
+    v8f f = (l - n) * 0.693147181f;
+    v8f ef = 1.0f + f * (1.0f + f * (0.5f + f * (1.0f / 6 + f * (1.0f / 24 + f * (1.0f / 120 + f * (1.0f / 720 + f * (1.0f / 5040)))))));
+    v8i sb = (__builtin_convertvector(n, v8i) + 127) << 23;
+    return ef * (v8f)sb;
+}
+
+/* Moves of up to 8 vertices at once: for lane v, a pull of cur[v] towards
+ * src[item[v]] or a push away from it (no branches: a vertex's pulls and
+ * pushes come in no pattern a predictor could learn). One power serves both,
+ * d^2(b-1), d^2b being d^2 times it. Points closer than 1e-15 count as
+ * coincident: no pull, a push of 4 in every coordinate (umap-learn's rule
+ * for d = 0). Lanes are independent: a move's numbers do not depend on the
+ * other lanes. */
+static inline __attribute__((always_inline)) void move8(const epoch_job *j, float *const *cur, const uint32_t *item,
+                                                        int lanes, const int dim)
 {
     const ae_umap_sgd *s = j->s;
     const float a = s->a, b = s->b;
-    const float *restrict o = j->src + (size_t)(item & ~PULL_BIT) * (size_t)dim;
-    const int pull = (item & PULL_BIT) != 0;
-    const float d2 = dist2(cur, o, dim);
-    const int apart = d2 >= 1e-30f;
-    const float x = apart ? d2 : 1.0f; /* a stand-in where the power is not used */
-    const float p = powf(x, b - 1.0f), q = a * p * x + 1.0f; /* 1 + a d^2b */
-    const float num = pull ? -2.0f * a * b * p : 2.0f * s->gamma * b;
-    const float den = pull ? q : (0.001f + x) * q;
-    const float coef = apart ? num / den : 0.0f;
-    const float rest = apart || pull ? 0.0f : 4.0f;
-#pragma GCC unroll 16
-    for (int c = 0; c < dim; c++) cur[c] += j->alpha * (clip4(coef * (cur[c] - o[c])) + rest);
-}
-
-/* The moves of a group of vertices, each vertex's in its order, GROUP
- * vertices interleaved: a move waits for the one before it through the
- * vertex's position, and independent vertices side by side keep the core
- * busy during those waits and the random reads of the other ends. The
- * numbers are those of walking each vertex alone. */
-static inline __attribute__((always_inline)) void walk_group(const epoch_job *j, const size_t *vertex, int nv,
-                                                             uint32_t *const *items, const size_t *len,
-                                                             const int dim)
-{
-    size_t least = SIZE_MAX;
-    float *cur[GROUP];
-    for (int v = 0; v < nv; v++) {
-        least = len[v] < least ? len[v] : least;
-        cur[v] = j->s->head + vertex[v] * (size_t)dim;
+    const float *o[8];
+    v8f d2 = {1, 1, 1, 1, 1, 1, 1, 1};
+    v8i pull = {0};
+    for (int v = 0; v < lanes; v++) {
+        o[v] = j->src + (size_t)(item[v] & ~PULL_BIT) * (size_t)dim;
+        d2[v] = dist2(cur[v], o[v], dim);
+        pull[v] = (item[v] & PULL_BIT) ? -1 : 0;
     }
-    if (nv < GROUP) least = 0;
-    for (size_t t = 0; t < least; t++)
-#pragma GCC unroll 4
-        for (int v = 0; v < GROUP; v++) move(j, cur[v], items[v][t], dim);
-    for (int v = 0; v < nv; v++)
-        for (size_t t = least; t < len[v]; t++) move(j, cur[v], items[v][t], dim);
+    const v8i apart = d2 >= 1e-30f;
+    const v8f x = select8(apart, d2, (v8f){1, 1, 1, 1, 1, 1, 1, 1}); /* a stand-in where the power is unused */
+    const v8f p = pow8(x, b - 1.0f), q = a * p * x + 1.0f;           /* 1 + a d^2b */
+    const v8f num = select8(pull, -2.0f * a * b * p, (v8f){0} + 2.0f * s->gamma * b);
+    const v8f den = select8(pull, q, (0.001f + x) * q);
+    const v8f coef = select8(apart, num / den, (v8f){0});
+    const v8f rest = select8(apart | pull, (v8f){0}, (v8f){4, 4, 4, 4, 4, 4, 4, 4});
+    for (int v = 0; v < lanes; v++) step(cur[v], o[v], coef[v], rest[v], j->alpha, dim);
 }
 
-/* Vertex i's moves this epoch into items (at most cap; *len of them so far),
- * from edge *e on: umap-learn's schedule for each due edge, the pull then
- * its negative samples from the vertex's stream. Returns 0 when the list is
- * full before the vertex's last edge (walk, then call again). */
+/* Both cache lines a row of positions may straddle. */
+static inline __attribute__((always_inline)) void prefetch_row(const float *p, const int dim)
+{
+    __builtin_prefetch(p, 0, PREFETCH_LEVEL);
+    __builtin_prefetch(p + dim - 1, 0, PREFETCH_LEVEL);
+}
+
+/* Vertex i's moves this epoch appended to items[*q ..] (up to cap), from
+ * edge *e on: umap-learn's schedule for each due edge, the pull, then its
+ * negative samples from the vertex's stream. Returns 0 if the list filled
+ * up before the vertex's last edge (walk what is listed, then call again). */
 static inline __attribute__((always_inline)) int list_moves(const epoch_job *j, size_t i, size_t *e, uint64_t *rng,
-                                                            uint32_t *items, size_t *len, const int dim)
+                                                            uint32_t *items, size_t *q, size_t cap)
 {
     const ae_umap_sgd *s = j->s;
     const ae_umap_graph *g = s->g;
     const uint32_t n_tail = (uint32_t)g->n_cols;
     const double epoch = (double)j->epoch;
-    size_t q = *len;
+    size_t w = *q;
     for (; *e < g->rowptr[i + 1]; (*e)++) {
         size_t x = *e;
         if (!(j->next[x] <= epoch)) continue;
         int m = j->eps_neg[x] > 0 ? (int)((epoch - j->next_neg[x]) / j->eps_neg[x]) : 0;
-        if (q + 1 + (size_t)(m > 0 ? m : 0) > j->cap) break;
+        if (w + 1 + (size_t)(m > 0 ? m : 0) > cap) {
+            if (w > 0) break;
+            m = (int)(cap - 1); /* a single edge larger than the buffer (cannot happen at the sizes below) */
+        }
         j->next[x] += s->eps[x];
         if (m > 0) j->next_neg[x] += m * j->eps_neg[x];
-        items[q++] = (uint32_t)g->col[x] | PULL_BIT;
-        __builtin_prefetch(j->src + (size_t)g->col[x] * (size_t)dim);
+        items[w++] = (uint32_t)g->col[x] | PULL_BIT;
         for (int r = 0; r < m; r++) {
             uint32_t k = ae_umap_below(rng, n_tail);
             if (j->fit && k == i) continue; /* umap-learn skips a vertex drawn as its own negative */
-            items[q++] = k;
-            __builtin_prefetch(j->src + (size_t)k * (size_t)dim);
+            items[w++] = k;
         }
     }
-    *len = q;
+    *q = w;
     return *e == g->rowptr[i + 1];
 }
 
+/* A lane of the walk: a vertex and its listed moves still to make. */
+typedef struct {
+    float *cur;
+    const uint32_t *item, *end;
+} lane;
+
+/* Walks the listed moves of vertices vert[0..nv) (moves start[v] ..
+ * start[v + 1] of items), GROUP vertices at a time side by side, one vector
+ * lane each; a lane whose vertex is done takes the next one. Each vertex
+ * makes its moves in order and they depend on no other lane, so the numbers
+ * are those of walking each vertex alone. The other end of a move is read
+ * PREFETCH_AHEAD moves before it is made. */
+static inline __attribute__((always_inline)) void walk(const epoch_job *j, const size_t *vert, const size_t *start,
+                                                       size_t nv, const uint32_t *items, const int dim)
+{
+    lane ln[GROUP];
+    int active = 0;
+    size_t next = 0;
+    for (;;) {
+        /* refill: pack the lanes that have moves left, then take new vertices */
+        int a = 0;
+        for (int v = 0; v < active; v++)
+            if (ln[v].item < ln[v].end) ln[a++] = ln[v];
+        while (a < GROUP && next < nv) {
+            if (start[next + 1] > start[next]) {
+                ln[a].cur = j->s->head + vert[next] * (size_t)dim;
+                ln[a].item = items + start[next], ln[a].end = items + start[next + 1];
+                for (const uint32_t *it = ln[a].item; it < ln[a].end && it < ln[a].item + PREFETCH_AHEAD; it++)
+                    prefetch_row(j->src + (size_t)(*it & ~PULL_BIT) * (size_t)dim, dim);
+                a++;
+            }
+            next++;
+        }
+        active = a;
+        if (active == 0) break;
+        /* as many steps as the shortest lane allows, then refill again */
+        size_t steps = SIZE_MAX;
+        for (int v = 0; v < active; v++)
+            steps = (size_t)(ln[v].end - ln[v].item) < steps ? (size_t)(ln[v].end - ln[v].item) : steps;
+        float *cur[GROUP];
+        uint32_t it[GROUP];
+        for (int v = 0; v < active; v++) cur[v] = ln[v].cur;
+        for (size_t t = 0; t < steps; t++) {
+            for (int v = 0; v < active; v++) {
+                it[v] = *ln[v].item++;
+                if (ln[v].item + PREFETCH_AHEAD <= ln[v].end)
+                    prefetch_row(j->src + (size_t)(ln[v].item[PREFETCH_AHEAD - 1] & ~PULL_BIT) * (size_t)dim, dim);
+            }
+            move8(j, cur, it, active, dim);
+        }
+    }
+}
+
+/* Vertices [lo, hi): listed CHUNK at a time into the thread's buffer, then walked. */
 static inline __attribute__((always_inline)) void epoch_rows_dim(void *ctx, size_t lo, size_t hi, int thread,
                                                                  const int dim)
 {
     const epoch_job *j = ctx;
-    const ae_umap_sgd *s = j->s;
-    uint32_t *items[GROUP];
-    for (int v = 0; v < GROUP; v++) items[v] = j->items + ((size_t)thread * GROUP + (size_t)v) * j->cap;
-    for (size_t i0 = lo; i0 < hi; i0 += GROUP) {
-        int nv = hi - i0 < GROUP ? (int)(hi - i0) : GROUP;
-        size_t vertex[GROUP], e[GROUP], len[GROUP];
-        uint64_t rng[GROUP];
-        int done[GROUP], left = nv;
-        for (int v = 0; v < nv; v++) {
-            vertex[v] = i0 + (size_t)v;
-            e[v] = s->g->rowptr[vertex[v]];
-            rng[v] = ae_umap_stream(s->seed, (uint64_t)j->epoch, vertex[v]);
-            done[v] = 0;
+    const ae_umap_graph *g = j->s->g;
+    uint32_t *items = j->items + (size_t)thread * j->cap;
+    size_t vert[CHUNK], start[CHUNK + 1], e[CHUNK];
+    uint64_t rng[CHUNK];
+    for (size_t c0 = lo; c0 < hi; c0 += CHUNK) {
+        size_t c1 = hi - c0 < CHUNK ? hi : c0 + CHUNK;
+        for (size_t i = c0; i < c1; i++) {
+            e[i - c0] = g->rowptr[i];
+            rng[i - c0] = ae_umap_stream(j->s->seed, (uint64_t)j->epoch, i);
         }
-        while (left > 0) { /* once, unless a vertex has more moves than its list holds */
-            for (int v = 0; v < nv; v++) {
-                len[v] = 0;
-                if (!done[v] && list_moves(j, vertex[v], &e[v], &rng[v], items[v], &len[v], dim)) done[v] = 1, left--;
+        size_t i = c0;
+        while (i < c1) { /* once, unless the chunk has more moves than the buffer holds */
+            size_t nv = 0, q = 0;
+            start[0] = 0;
+            for (; i < c1; i++) {
+                int whole = list_moves(j, i, &e[i - c0], &rng[i - c0], items, &q, j->cap);
+                vert[nv] = i;
+                start[++nv] = q;
+                if (!whole) break; /* i is walked so far and listed again from e */
             }
-            walk_group(j, vertex, nv, items, len, dim);
+            walk(j, vert, start, nv, items, dim);
         }
     }
 }
@@ -213,10 +317,10 @@ ae_status ae_umap_optimize(const ae_umap_sgd *s, ae_error *err)
     int threads = ae_pool_threads(pool);
     size_t max_deg = 1;
     for (size_t i = 0; i < n; i++) max_deg = g->rowptr[i + 1] - g->rowptr[i] > max_deg ? g->rowptr[i + 1] - g->rowptr[i] : max_deg;
-    /* a vertex's moves in an epoch: a pull and about negative_sample_rate pushes per due edge; longer lists are
-     * walked in pieces */
-    j.cap = (max_deg < 4096 ? max_deg : 4096) * (size_t)(s->negative_sample_rate + 2) + 64;
-    j.items = malloc((size_t)threads * GROUP * j.cap * sizeof *j.items);
+    /* a chunk's moves in an epoch: per due edge a pull and about negative_sample_rate pushes (at most 2 rate + 1);
+     * a chunk with more is walked in pieces */
+    j.cap = (max_deg < 4096 ? max_deg : 4096) * CHUNK / 2 * (size_t)(s->negative_sample_rate + 2) + 64;
+    j.items = malloc((size_t)threads * j.cap * sizeof *j.items);
     if (!j.items) {
         free(snap), free(j.next), free(j.next_neg), free(j.eps_neg);
         return ae_fail(err, AE_ERR_NOMEM, "UMAP: out of memory for the optimisation of %zu points", n);

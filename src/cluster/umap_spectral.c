@@ -9,8 +9,11 @@
  * algebraic ("LA") eigenvalues of 2I - L = I + D^-1/2 W D^-1/2, whose
  * eigenvalues lie in [0, 2] and whose largest are L's smallest, with the
  * same eigenvectors: no factorisation, only products with the sparse W.
- * umap-learn's settings otherwise: nev = dim + 1, ncv = max(2 nev + 1,
- * sqrt(n)), tol 1e-4, the start vector all ones, at most 5 n iterations.
+ * umap-learn's settings otherwise (nev = dim + 1, tol 1e-4, the start
+ * vector all ones, at most 5 n iterations) but 64 Lanczos vectors (at least
+ * 2 nev + 1) where it keeps sqrt(n): on the 70,000 10-d codes (nev 11)
+ * 3.4 CPU s against 7.3 for ncv 264, the eigenvectors the same to 1e-5
+ * (entries about 4e-3); ncv 32 took 2.6 s but differed by 1.5e-4.
  *
  * Deterministic: the products run on the pool over fixed row ranges, each
  * row summed in order; OpenBLAS (which ARPACK calls for its dot products
@@ -33,6 +36,7 @@
 #include "umap_internal.h"
 
 #define DENSE_MAX 300
+#define NCV 64 /* Lanczos vectors (umap-learn: sqrt(n)), at least 2 nev + 1 */
 #define TOL 1e-4
 
 static pthread_mutex_t arpack_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -101,7 +105,7 @@ static ae_status arpack_top(const ae_umap_graph *g, const double *dinv, int nev,
                             ae_error *err)
 {
     const a_int n = (a_int)g->n_rows;
-    a_int ncv = (a_int)sqrt((double)n);
+    a_int ncv = NCV;
     if (ncv < 2 * nev + 1) ncv = 2 * nev + 1;
     if (ncv > n) ncv = n;
     const a_int lworkl = ncv * (ncv + 8);
