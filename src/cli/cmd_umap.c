@@ -41,7 +41,7 @@ int cmd_umap(int argc, char **argv)
         {.name = "learning-rate", .metavar = "R", .help = "initial SGD step", .def = "1"},
         {.name = "negative-rate", .metavar = "N", .help = "negative samples per positive one", .def = "5"},
         {.name = "init", .metavar = "INIT", .help = "spectral, pca or random", .def = "spectral"},
-        {.name = "knn", .metavar = "METHOD", .help = "auto, exact or nndescent (auto: exact up to 100,000 points)",
+        {.name = "knn", .metavar = "METHOD", .help = "auto, exact or nndescent (auto: exact up to 80,000 points)",
          .def = "auto"},
         {.name = "seed", .metavar = "N", .help = "random seed", .def = "0"},
         {.name = "transform", .metavar = "FILE", .help = "more points to embed into the fitted embedding"},

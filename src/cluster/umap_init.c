@@ -17,6 +17,7 @@
  *   the data (fewer if the data has fewer columns, the others 0), scaled and
  *   jittered as the spectral layout.
  * - Random: uniform in [-10, 10]. */
+#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,9 @@ static void expand(const double *y, size_t n, int dim, uint64_t seed, float *out
     for (size_t e = 0; e < n * (size_t)dim; e++) out[e] = (float)(y[e] * s) + (float)(NOISE * ae_rng_normal(&r));
 }
 
+/* The first dim principal components of x into y (n, dim), with OpenBLAS
+ * on one thread: its threaded products may switch kernels (and the order of
+ * their sums) with the thread count, and the layout must not. */
 static ae_status pca_layout(const ae_matrix *x, int dim, double *y, ae_error *err)
 {
     size_t n = x->rows, d = x->cols;
@@ -64,8 +68,11 @@ static ae_status pca_layout(const ae_matrix *x, int dim, double *y, ae_error *er
     if ((size_t)po.n_components > n) po.n_components = (int)n;
     ae_pca *p = NULL;
     ae_matrix s = {0};
+    const int blas_threads = openblas_get_num_threads();
+    openblas_set_num_threads(1);
     ae_status st = ae_pca_fit(x, &po, &p, err);
     if (!st) st = ae_pca_transform(p, x, &s, err);
+    openblas_set_num_threads(blas_threads);
     if (!st) {
         int m = po.n_components;
         for (size_t i = 0; i < n; i++)

@@ -34,7 +34,7 @@
 
 typedef struct {
     const float *qc, *rc; /* widened centred copies (nq, d + 1), (nr, d + 1): see widen() */
-    const float *qn, *rn; /* squared norms of the centred rows */
+    const float *qn;      /* squared norms of the centred query rows */
     size_t nq, nr, d;
     const int32_t *self; /* (nq) or NULL */
     int kh;              /* heap size */
@@ -161,7 +161,7 @@ static void refine_rows(void *ctx, size_t lo, size_t hi, int thread)
 
 /* Rows of m centred on mean (d), widened by one column into out (rows, d + 1):
  * queries [x - mean, 1], references [-2 (x - mean), |x - mean|^2], so that
- * one GEMM gives |r|^2 - 2 q.r. norms: the squared norms of the centred rows. */
+ * one GEMM gives |r|^2 - 2 q.r. norms (or NULL): the squared norms of the centred rows. */
 static void widen(const ae_matrix *m, const double *mean, int reference, float *out, float *norms)
 {
     size_t d = m->cols;
@@ -174,7 +174,7 @@ static void widen(const ae_matrix *m, const double *mean, int reference, float *
             s += v * v;
         }
         o[d] = reference ? s : 1.0f;
-        norms[i] = s;
+        if (norms) norms[i] = s;
     }
 }
 
@@ -193,13 +193,13 @@ ae_status ae_umap_knn_exact(const ae_matrix *q, const ae_matrix *ref, const int3
     c.kh = (size_t)(k + MARGIN) < avail ? k + MARGIN : (int)avail;
     double *mean = calloc(d ? d : 1, sizeof *mean);
     float *qc = malloc(nq * (d + 1) * sizeof *qc), *qn = malloc(nq * sizeof *qn);
-    float *rc = malloc(nr * (d + 1) * sizeof *rc), *rn = malloc(nr * sizeof *rn);
+    float *rc = malloc(nr * (d + 1) * sizeof *rc);
     c.hd = malloc(nq * (size_t)c.kh * sizeof *c.hd);
     c.hj = malloc(nq * (size_t)c.kh * sizeof *c.hj);
     c.tiles = malloc((size_t)threads * QB * RB * sizeof *c.tiles);
     c.dd = malloc((size_t)threads * (size_t)c.kh * sizeof *c.dd);
     ae_status st = AE_OK;
-    if (!mean || !qc || !qn || !rc || !rn || !c.hd || !c.hj || !c.tiles || !c.dd) {
+    if (!mean || !qc || !qn || !rc || !c.hd || !c.hj || !c.tiles || !c.dd) {
         st = ae_fail(err, AE_ERR_NOMEM, "UMAP: out of memory for the neighbours of %zu rows", nq);
         goto done;
     }
@@ -207,8 +207,8 @@ ae_status ae_umap_knn_exact(const ae_matrix *q, const ae_matrix *ref, const int3
         for (size_t e = 0; e < d; e++) mean[e] += ref->data[i * d + e];
     for (size_t e = 0; e < d; e++) mean[e] /= (double)nr;
     widen(q, mean, 0, qc, qn);
-    widen(ref, mean, 1, rc, rn);
-    c.qc = qc, c.qn = qn, c.rc = rc, c.rn = rn;
+    widen(ref, mean, 1, rc, NULL);
+    c.qc = qc, c.qn = qn, c.rc = rc;
     for (size_t i = 0; i < nq * (size_t)c.kh; i++) c.hd[i] = FLT_MAX, c.hj[i] = -1;
     size_t blocks = (nq + QB - 1) / QB;
     ae_pool_for(pool, blocks, ae_pool_grain(blocks, 1), search_blocks, &c);
@@ -221,7 +221,7 @@ ae_status ae_umap_knn_exact(const ae_matrix *q, const ae_matrix *ref, const int3
         }
     ae_pool_for(pool, nq, ae_pool_grain(nq, 256), refine_rows, &c);
 done:
-    free(mean), free(rc), free(rn);
+    free(mean), free(rc);
     free(qc), free(qn), free(c.hd), free(c.hj), free(c.tiles), free(c.dd);
     return st;
 }

@@ -63,13 +63,19 @@ typedef struct {
 
 static inline float clip4(float v) { return v > 4.0f ? 4.0f : v < -4.0f ? -4.0f : v; }
 
+/* 8-lane vectors (GCC's vector extensions): AVX registers where the target
+ * has them, pairs of SSE registers otherwise. The helpers taking and
+ * returning them are static and inlined, so the ABI note GCC gives for
+ * 32-byte vectors without AVX (how they would be passed between separately
+ * compiled functions) does not concern them. */
+#pragma GCC diagnostic ignored "-Wpsabi"
 typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
 
-/* where m: a, else b */
-static inline v8f select8(v8i m, v8f a, v8f b) { return (v8f)((m & (v8i)a) | (~m & (v8i)b)); }
+/* where the lanes of mask m are set: a, else b (a macro: no vector arguments, see above) */
+#define SELECT8(m, a, b) ((v8f)(((m) & (v8i)(a)) | (~(m) & (v8i)(b))))
 
-static inline v8f load8(const float *p)
+static inline __attribute__((always_inline)) v8f load8(const float *p)
 {
     v8f v;
     memcpy(&v, p, sizeof v);
@@ -100,8 +106,8 @@ static inline __attribute__((always_inline)) void step(float *restrict cur, cons
     int c = 0;
     for (; c + 8 <= dim; c += 8) {
         v8f g = coef * (load8(cur + c) - load8(o + c));
-        g = select8(g > hi, hi, g);
-        g = select8(g < lo, lo, g);
+        g = SELECT8(g > hi, hi, g);
+        g = SELECT8(g < lo, lo, g);
         v8f u = load8(cur + c) + alpha * (g + rest);
         memcpy(cur + c, &u, sizeof u);
     }
@@ -114,19 +120,19 @@ static inline __attribute__((always_inline)) void step(float *restrict cur, cons
  * e^(f ln 2) for |f| <= 1/2, each to about 1e-7 relative, so within a few
  * float roundings of powf. glibc's powf, one point at a time, took 40 % of
  * the optimisation; this takes the powers of GROUP moves at once. */
-static inline v8f pow8(v8f x, float y)
+static inline __attribute__((always_inline)) v8f pow8(const v8f *px, float y)
 {
-    v8i u = (v8i)x;
+    v8i u = (v8i)*px;
     v8i e = ((u >> 23) & 0xff) - 127;
     v8f m = (v8f)((u & 0x007fffff) | 0x3f800000); /* [1, 2) */
     v8i big = m > 1.41421356f;
-    m = select8(big, 0.5f * m, m);
+    m = SELECT8(big, 0.5f * m, m);
     e -= big; /* big is -1 where true */
     v8f t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
     v8f ln_m = 2.0f * t * (1.0f + t2 * (1.0f / 3 + t2 * (1.0f / 5 + t2 * (1.0f / 7 + t2 * (1.0f / 9)))));
     v8f l = y * (__builtin_convertvector(e, v8f) + ln_m * 1.44269504f);
-    l = select8(l < -126.0f, (v8f){0} - 126.0f, l);
-    l = select8(l > 126.0f, (v8f){0} + 126.0f, l);
+    l = SELECT8(l < -126.0f, (v8f){0} - 126.0f, l);
+    l = SELECT8(l > 126.0f, (v8f){0} + 126.0f, l);
     v8f n = (l + 12582912.0f) - 12582912.0f; /* round to nearest: 1.5 2^23 */
     v8f f = (l - n) * 0.693147181f;
     v8f ef = 1.0f + f * (1.0f + f * (0.5f + f * (1.0f / 6 + f * (1.0f / 24 + f * (1.0f / 120 + f * (1.0f / 720 + f * (1.0f / 5040)))))));
@@ -155,12 +161,13 @@ static inline __attribute__((always_inline)) void move8(const epoch_job *j, floa
         pull[v] = (item[v] & PULL_BIT) ? -1 : 0;
     }
     const v8i apart = d2 >= 1e-30f;
-    const v8f x = select8(apart, d2, (v8f){1, 1, 1, 1, 1, 1, 1, 1}); /* a stand-in where the power is unused */
-    const v8f p = pow8(x, b - 1.0f), q = a * p * x + 1.0f;           /* 1 + a d^2b */
-    const v8f num = select8(pull, -2.0f * a * b * p, (v8f){0} + 2.0f * s->gamma * b);
-    const v8f den = select8(pull, q, (0.001f + x) * q);
-    const v8f coef = select8(apart, num / den, (v8f){0});
-    const v8f rest = select8(apart | pull, (v8f){0}, (v8f){4, 4, 4, 4, 4, 4, 4, 4});
+    const v8f one = {1, 1, 1, 1, 1, 1, 1, 1}, four = 4 * one, zero = 0 * one;
+    const v8f x = SELECT8(apart, d2, one); /* a stand-in where the power is unused */
+    const v8f p = pow8(&x, b - 1.0f), q = a * p * x + 1.0f;          /* 1 + a d^2b */
+    const v8f num = SELECT8(pull, -2.0f * a * b * p, (v8f){0} + 2.0f * s->gamma * b);
+    const v8f den = SELECT8(pull, q, (0.001f + x) * q);
+    const v8f coef = SELECT8(apart, num / den, zero);
+    const v8f rest = SELECT8(apart | pull, zero, four);
     for (int v = 0; v < lanes; v++) step(cur[v], o[v], coef[v], rest[v], j->alpha, dim);
 }
 

@@ -31,7 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aeclust/threads.h"
 #include "core/pool.h"
 #include "umap_internal.h"
 
@@ -127,6 +126,7 @@ static ae_status arpack_top(const ae_umap_graph *g, const double *dinv, int nev,
     ae_pool *pool = ae_pool_shared();
     size_t grain = ae_pool_grain((size_t)n, 1024);
     pthread_mutex_lock(&arpack_mu);
+    const int blas_threads = openblas_get_num_threads();
     openblas_set_num_threads(1);
     for (;;) {
         dsaupd_c(&ido, "I", n, "LA", nev, TOL, resid, ncv, v, n, iparam, ipntr, workd, workl, lworkl, &info);
@@ -147,7 +147,7 @@ static ae_status arpack_top(const ae_umap_graph *g, const double *dinv, int nev,
             st = ae_fail(err, AE_ERR_NUMERIC, "UMAP: the spectral initialisation's eigenvectors failed (ARPACK %d)",
                          (int)rinfo);
     }
-    openblas_set_num_threads(ae_threads());
+    openblas_set_num_threads(blas_threads);
     pthread_mutex_unlock(&arpack_mu);
     if (st) goto done;
     /* ARPACK's vectors are column-major (n, nev): sort by eigenvalue, ascending like dsyevr's */
