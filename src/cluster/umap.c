@@ -14,9 +14,12 @@
  *   k-means ACC  umap-learn 0.561 / 0.561 / 0.560   aeclust 0.585 / 0.585 / 0.589
  * (aeclust's exact neighbours keep more than pynndescent's, and its SGD
  * gives each vertex half of umap-learn's pulls: see umap_sgd.c.)
- * Time, 2 shared cores: see TIMING below. Per stage (bench/bench_umap,
- * CPU seconds): exact neighbours 5.7, graph 0.35, spectral init 3.1,
- * 200 epochs 17.1; peak RSS 169 MB. */
+ * Time, whole processes, farm-bench --vs, 3 pairs in turn on the 2 shared
+ * cores (load 8-10 from other jobs), medians: aeclust umap 101 s wall
+ * (25.8 CPU s, 96 MiB peak), umap-learn seeded (one thread for its SGD)
+ * 606 s wall (173 CPU s, 759 MiB); ratio of the pairs 0.156 (0.105 - 0.321)
+ * wall, 0.149 CPU. Per stage (bench/bench_umap, CPU seconds): exact
+ * neighbours 5.7, graph 0.35, spectral init 3.1, 200 epochs 17.1. */
 #include "aeclust/umap.h"
 
 #include <math.h>
