@@ -33,7 +33,7 @@ DEPFLAGS := -MMD -MP
 # symbol.
 PIC      := -fPIC -fno-semantic-interposition
 LDFLAGS  += $(SAN)
-LDLIBS   += -llapacke -lopenblas -lcairo -ljson-c -lpng -lz -lm -lpthread
+LDLIBS   += -larpack -llapacke -lopenblas -lcairo -ljson-c -lpng -lz -lm -lpthread
 
 # The version is written once, in include/aeclust/version.h; the shared
 # library's soname carries its major number.

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(gcc make pkg-config libc6-dev libopenblas-dev liblapacke-dev zlib1g-dev libpng-dev libjson-c-dev
-      libcairo2-dev fonts-dejavu-core libcmocka-dev dataset-fashion-mnist)
+      libcairo2-dev fonts-dejavu-core libcmocka-dev libarpack2-dev dataset-fashion-mnist)
 # --tests: also what only the tests use (Chromium opens the HTML report headless)
 [ "${1:-}" = "--tests" ] && pkgs+=(chromium)
 missing=()

@@ -30,6 +30,7 @@
 #include "sweep.h"
 #include "threads.h"
 #include "tsne.h"
+#include "umap.h"
 #include "version.h"
 
 #endif

@@ -14,6 +14,7 @@ int cmd_dbscan(int argc, char **argv);
 int cmd_hdbscan(int argc, char **argv);
 int cmd_kmeans(int argc, char **argv);
 int cmd_tsne(int argc, char **argv);
+int cmd_umap(int argc, char **argv);
 int cmd_pca(int argc, char **argv);
 int cmd_elbow(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);

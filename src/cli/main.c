@@ -21,6 +21,7 @@ static const cli_subcommand commands[] = {
     {"hdbscan", cmd_hdbscan, "HDBSCAN density clustering (noise labelled -1)"},
     {"kmeans", cmd_kmeans, "k-means on a matrix (.npy or IDX)"},
     {"tsne", cmd_tsne, "t-SNE: a 2-D embedding of a matrix (.npy or IDX)"},
+    {"umap", cmd_umap, "UMAP: a low-dimensional embedding of a matrix (.npy or IDX)"},
     {"pca", cmd_pca, "PCA: a matrix's top principal components and explained variance"},
     {"elbow", cmd_elbow, "the elbow: k-means inertia for k = 1..25 as CSV"},
     {"metrics", cmd_metrics, "score cluster assignments against true labels"},
