@@ -11,6 +11,9 @@ static const ae_run_clusterer *const clusterers[] = {
     &ae_run_pca_kmeans,
     &ae_run_dbscan,
     &ae_run_hdbscan,
+    &ae_run_umap_gmm,
+    &ae_run_umap_kmeans,
+    &ae_run_umap_hdbscan,
 };
 #define N_CLUSTERERS (sizeof clusterers / sizeof clusterers[0])
 

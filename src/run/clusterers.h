@@ -48,5 +48,9 @@ extern const ae_run_clusterer ae_run_gmm;
 extern const ae_run_clusterer ae_run_pca_kmeans;
 extern const ae_run_clusterer ae_run_dbscan;
 extern const ae_run_clusterer ae_run_hdbscan;
+/* clusterer_umap.c: N2D's UMAP, then a clusterer of the embedding */
+extern const ae_run_clusterer ae_run_umap_gmm;
+extern const ae_run_clusterer ae_run_umap_kmeans;
+extern const ae_run_clusterer ae_run_umap_hdbscan;
 
 #endif

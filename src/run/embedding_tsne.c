@@ -14,6 +14,7 @@ static void tsne_progress(void *ctx, int iter, double kl)
 }
 
 static bool tsne_enabled(const ae_settings *s) { return s->embed.tsne; }
+static long tsne_limit(const ae_settings *s) { return s->embed.tsne_limit; }
 
 static ae_status tsne_fit(run_ctx *r, const char *space, const ae_matrix *x, ae_matrix *y, json_object *report,
                           ae_error *err)
@@ -46,5 +47,6 @@ const ae_run_embedding ae_run_tsne = {
     .name = "tsne",
     .title = "t-SNE",
     .enabled = tsne_enabled,
+    .limit = tsne_limit,
     .fit = tsne_fit,
 };

@@ -3,5 +3,6 @@
 
 const ae_run_embedding *const ae_run_embeddings[] = {
     &ae_run_tsne,
+    &ae_run_umap,
 };
 const int ae_run_n_embeddings = (int)(sizeof ae_run_embeddings / sizeof ae_run_embeddings[0]);

@@ -236,11 +236,11 @@ void ae_run_result_print(const ae_run_result *res, FILE *f)
         fprintf(f, "(no clustering in this experiment: see metrics.json)\n");
         return;
     }
-    fprintf(f, "%-9s %-7s %-22s %6s %7s %7s %7s %7s %10s %7s\n", "clusterer", "space", "split", "n", "ACC", "purity",
+    fprintf(f, "%-12s %-7s %-22s %6s %7s %7s %7s %7s %10s %7s\n", "clusterer", "space", "split", "n", "ACC", "purity",
             "ARI", "NMI", "silhouette", "DBI");
     for (int i = 0; i < res->n_records; i++) {
         const ae_run_record *r = &res->records[i];
-        fprintf(f, "%-9s %-7s %-22s %6zu %7.4f %7.4f %7.4f %7.4f", r->clusterer, r->space, r->split, r->n, r->acc,
+        fprintf(f, "%-12s %-7s %-22s %6zu %7.4f %7.4f %7.4f %7.4f", r->clusterer, r->space, r->split, r->n, r->acc,
                 r->purity, r->ari, r->nmi);
         if (r->has_geometry)
             fprintf(f, " %10.4f %7.4f\n", r->silhouette, r->davies_bouldin);

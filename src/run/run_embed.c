@@ -43,7 +43,7 @@ static ae_status scatters(run_ctx *r, const char *what, const char *title, const
 static ae_status run_embedding(run_ctx *r, const ae_run_embedding *e, const char *space, const ae_matrix *x,
                                ae_error *err)
 {
-    size_t limit = (size_t)r->set.embed.tsne_limit;
+    size_t limit = (size_t)e->limit(&r->set);
     size_t n = limit && limit < x->rows ? limit : x->rows;
     ae_matrix head = {.rows = n, .cols = x->cols, .data = x->data};
     json_object *j = json_object_new_object();

@@ -80,6 +80,29 @@ expect_error "DEC with more clusters than training images" "finetune\.method = i
   -- "$AECLUST" run experiments/fashion-dec-ae-10.ini --out "$T/deck" "${small[@]}" --set finetune.method=idec \
      --set data.fit=all --set data.fit_limit=0 --set cluster.k=20000 --quiet
 
+# N2D's clustering stage: UMAP then a clusterer, new points embedded by UMAP's transform
+rm -rf "$T/n2d"
+if "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/n2d" --set cluster.method=umap+gmm,umap+kmeans \
+     --set data.fit=test --set data.fit_limit=1500 --set data.score=fit,train --set cluster.n_init=1 --set cluster.umap_epochs=50 \
+     --set embed.umap=yes --set embed.umap_limit=500 --set report.figures=no --set report.html=no >/dev/null 2>"$T/err"; then
+  n=$(grep -c '"clusterer": "umap+' "$T/n2d/metrics.json")
+  [ "$n" -eq 4 ] && [ -s "$T/n2d/umap_pixels.npy" ] && ok "umap+gmm and umap+kmeans score the fit set and the transformed train split" \
+    || not_ok "umap+gmm and umap+kmeans score the fit set and the transformed train split" "$n records"
+  acc=$(perl -0ne 'print $1 if /"clusterer": "umap\+gmm",.*?"split": "test-first-1500".*?"acc": ([0-9.]+)/s' "$T/n2d/metrics.json")
+  awk -v a="$acc" 'BEGIN { exit !(a > 0.45) }' && ok "umap+gmm clusters the pixels (ACC $acc)" || not_ok "umap+gmm clusters the pixels" "ACC $acc"
+else
+  not_ok "umap+gmm and umap+kmeans score the fit set and the transformed train split" "$(cat "$T/err")"
+fi
+expect_error "umap_neighbors not below the fit set's size" "cluster\.umap_neighbors = 300 needs more than that many points \(test-first-200 has 200\)" "$T/un" \
+  -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/un" --set cluster.method=umap+gmm --set data.fit=test \
+     --set data.fit_limit=200 --set cluster.umap_neighbors=300 --quiet
+expect_error "umap_neighbors below 2" "cluster\.umap_neighbors=1: 1 is out of range \[2," "$T/un1" \
+  -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/un1" --set cluster.method=umap+gmm --set cluster.umap_neighbors=1
+expect_error "umap min_dist above its spread of 1" "cluster\.umap_min_dist=1\.5: 1\.5 is out of range \[0, 1\]" "$T/um" \
+  -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/um" --set cluster.method=umap+gmm --set cluster.umap_min_dist=1.5
+expect_error "umap min_dist below 0" "embed\.umap_min_dist=-0\.1: -0\.1 is out of range" "$T/um2" \
+  -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/um2" --set embed.umap=yes --set embed.umap_min_dist=-0.1
+
 # typed settings: a cross-key problem names the file and line it came from
 printf '[experiment]\nseed = 1\n[cluster]\nmethod = none, kmeans\n' > "$T/bad.ini"
 expect_error "method none with a clusterer names the line" "bad\.ini:4: cluster\.method = none cannot be listed" - \
