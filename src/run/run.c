@@ -178,7 +178,7 @@ ae_status ae_run_experiment(const ae_config *cfg, const ae_run_opts *o, ae_run_r
         goto done;
     }
 
-    const bool has_model = s->model.encoder[0] != '\0';
+    const bool has_model = ae_settings_has_model(s);
     const bool clustering = !ae_setting_list_has(&s->cluster.method, "none");
     if (s->noise.sweep.n > 0) {
         st = ae_run_noise_sweep(&r, &r.sweep, err);

@@ -48,6 +48,23 @@ static ae_status train_options(const ae_settings *s, ae_train_opts *t, ae_error 
 ae_status ae_run_model_new(const ae_settings *s, int input_dim, ae_model **out, ae_error *err)
 {
     *out = NULL;
+    if (s->model.load[0]) { /* a trained model to start from */
+        ae_model *m;
+        ae_status st = ae_model_load(s->model.load, &m, err);
+        if (st) {
+            char why[AE_ERROR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", err ? err->msg : "");
+            return ae_settings_fail(s, AE_KEY_model_load, err, st, "model.load: %s", why);
+        }
+        if (ae_model_input_dim(m) != input_dim) {
+            ae_model_free(m);
+            return ae_settings_fail(s, AE_KEY_model_load, err, AE_ERR_ARG,
+                                    "model.load: %s takes rows %d wide, the data's are %d", s->model.load,
+                                    ae_model_input_dim(m), input_dim);
+        }
+        *out = m;
+        return AE_OK;
+    }
     if (!*s->model.encoder || !*s->model.decoder)
         return ae_settings_fail(s, *s->model.encoder ? AE_KEY_model_decoder : AE_KEY_model_encoder, err, AE_ERR_ARG,
                                 "[model] needs both an encoder and a decoder");
@@ -174,7 +191,10 @@ ae_status ae_run_train(run_ctx *r, const char *checkpoint, ae_train_history *h, 
                    target ? ", noisy input -> clean target" : "");
     }
     r->live_model = m;
-    st = ae_train(m, x, target, &t, h, err);
+    if (t.epochs > 0)
+        st = ae_train(m, x, target, &t, h, err);
+    else if (checkpoint) /* a loaded model used as it is */
+        st = ae_model_save(m, checkpoint, err);
     r->live_model = NULL;
     if (st) goto fail;
     r->model = m;

@@ -35,6 +35,8 @@ ae_status ae_settings_fail(const ae_settings *s, ae_key k, ae_error *err, ae_sta
     return ae_fail(err, st, "%s: %s", ae_settings_origin(s, k), msg);
 }
 
+bool ae_settings_has_model(const ae_settings *s) { return s->model.encoder[0] || s->model.load[0]; }
+
 bool ae_setting_list_has(const ae_setting_list *l, const char *item)
 {
     for (int i = 0; i < l->n; i++)
@@ -50,10 +52,16 @@ uint64_t ae_settings_seed(const ae_settings *s, ae_stream stream, uint64_t index
 /* The checks no single value can make. */
 static ae_status check(const ae_settings *s, ae_error *err)
 {
-    const bool has_model = s->model.encoder[0] != '\0';
-    if (has_model != (s->model.decoder[0] != '\0'))
-        return ae_settings_fail(s, has_model ? AE_KEY_model_decoder : AE_KEY_model_encoder, err, AE_ERR_ARG,
+    const bool has_spec = s->model.encoder[0] != '\0', has_model = ae_settings_has_model(s);
+    if (has_spec != (s->model.decoder[0] != '\0'))
+        return ae_settings_fail(s, has_spec ? AE_KEY_model_decoder : AE_KEY_model_encoder, err, AE_ERR_ARG,
                                 "[model] needs both an encoder and a decoder");
+    if (has_spec && s->model.load[0])
+        return ae_settings_fail(s, AE_KEY_model_load, err, AE_ERR_ARG,
+                                "model.load brings its own layers: leave [model] encoder and decoder empty");
+    if (s->train.epochs == 0 && !s->model.load[0])
+        return ae_settings_fail(s, AE_KEY_train_epochs, err, AE_ERR_ARG,
+                                "train.epochs = 0 trains nothing: it needs a model.load to start from");
     if (ae_setting_list_has(&s->cluster.space, "code") && !has_model)
         return ae_settings_fail(s, AE_KEY_cluster_space, err, AE_ERR_ARG,
                                 "cluster.space = code needs a [model] with an encoder and a decoder");

@@ -56,6 +56,9 @@ const char *ae_settings_origin(const ae_settings *s, ae_key k);
 ae_status ae_settings_fail(const ae_settings *s, ae_key k, ae_error *err, ae_status st, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* Whether the experiment has an autoencoder ([model] encoder and decoder, or model.load). */
+bool ae_settings_has_model(const ae_settings *s);
+
 /* Whether list l holds item. */
 bool ae_setting_list_has(const ae_setting_list *l, const char *item);
 

@@ -103,6 +103,23 @@ expect_error "umap min_dist above its spread of 1" "cluster\.umap_min_dist=1\.5:
 expect_error "umap min_dist below 0" "embed\.umap_min_dist=-0\.1: -0\.1 is out of range" "$T/um2" \
   -- "$AECLUST" run experiments/fashion-kmeans-pixels.ini --out "$T/um2" --set embed.umap=yes --set embed.umap_min_dist=-0.1
 
+# model.load: a trained model is used as it is (epochs 0) or trained further
+rm -rf "$T/ld" "$T/ld2"
+if "$AECLUST" run $E --out "$T/ld" "${small[@]}" --set "model.encoder=" --set "model.decoder=" --set model.load="$T/m1.aenn" \
+     --set train.epochs=0 --quiet >/dev/null 2>"$T/err"; then
+  cmp -s "$T/ld/model.aenn" "$T/m1.aenn" && ok "model.load with 0 epochs keeps the model as it is" || not_ok "model.load with 0 epochs keeps the model as it is"
+else
+  not_ok "model.load with 0 epochs keeps the model as it is" "$(cat "$T/err")"
+fi
+"$AECLUST" run $E --out "$T/ld2" "${small[@]}" --set "model.encoder=" --set "model.decoder=" --set model.load="$T/m1.aenn" \
+  --set train.epochs=1 --quiet >/dev/null 2>&1
+[ -s "$T/ld2/model.aenn" ] && ! cmp -s "$T/ld2/model.aenn" "$T/m1.aenn" && ok "model.load with epochs trains further" \
+  || not_ok "model.load with epochs trains further"
+expect_error "model.load of a missing file" "model\.load: .*nothing\.aenn: cannot open" "$T/ld3" \
+  -- "$AECLUST" run $E --out "$T/ld3" --set "model.encoder=" --set "model.decoder=" --set model.load="$T/nothing.aenn" --quiet
+expect_error "model.load beside an encoder" "model\.load brings its own layers" "$T/ld4" -- "$AECLUST" run $E --out "$T/ld4" --set model.load="$T/m1.aenn"
+expect_error "0 epochs without a model to load" "train\.epochs = 0 trains nothing" "$T/ld5" -- "$AECLUST" run $E --out "$T/ld5" --set train.epochs=0
+
 # typed settings: a cross-key problem names the file and line it came from
 printf '[experiment]\nseed = 1\n[cluster]\nmethod = none, kmeans\n' > "$T/bad.ini"
 expect_error "method none with a clusterer names the line" "bad\.ini:4: cluster\.method = none cannot be listed" - \
