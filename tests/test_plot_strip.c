@@ -250,5 +250,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_strip), cmocka_unit_test(test_errorbars),
                                        cmocka_unit_test(test_tiny_frame)};
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    ae_plot_teardown(); /* cairo's and fontconfig's caches: a clean exit under LeakSanitizer */
+    return failed;
 }
