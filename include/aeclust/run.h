@@ -116,6 +116,9 @@ typedef struct {
     ae_seed_stat metric[AE_SEEDS_MAX_METRICS];
 } ae_seeds_row;
 
+/* The metric called name ("acc", "nmi", ...) in row r, or NULL. */
+const ae_seed_stat *ae_seeds_row_metric(const ae_seeds_row *r, const char *name);
+
 typedef struct {
     char out_dir[1024];
     char experiment[256];

@@ -22,6 +22,7 @@
 
 #include "core/gemm_split.h"
 #include "core/pool.h"
+#include "knn_heap.h"
 #include "tsne_internal.h"
 
 #define QB 64   /* query rows per tile */
@@ -36,24 +37,6 @@ typedef struct {
     float *d2;
 } knn_ctx;
 
-/* Restores the max-heap property of (d, j) below position pos. */
-static void heap_sift_down(float *d, int32_t *j, int k, int pos)
-{
-    float dv = d[pos];
-    int32_t jv = j[pos];
-    for (;;) {
-        int c = 2 * pos + 1;
-        if (c >= k) break;
-        if (c + 1 < k && d[c + 1] > d[c]) c++;
-        if (d[c] <= dv) break;
-        d[pos] = d[c];
-        j[pos] = j[c];
-        pos = c;
-    }
-    d[pos] = dv;
-    j[pos] = jv;
-}
-
 typedef float v8f __attribute__((vector_size(32)));
 typedef int32_t v8i __attribute__((vector_size(32)));
 
@@ -63,7 +46,7 @@ static inline void offer(const knn_ctx *c, float *hd, int32_t *hj, size_t i, siz
     if (d < hd[0] && j != i) {
         hd[0] = d > 0.0f ? d : 0.0f;
         hj[0] = (int32_t)j;
-        heap_sift_down(hd, hj, c->k, 0);
+        knn_heap_sift_down(hd, hj, c->k, 0);
     }
 }
 

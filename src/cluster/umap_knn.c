@@ -26,6 +26,7 @@
 
 #include "core/gemm_split.h"
 #include "core/pool.h"
+#include "knn_heap.h"
 #include "umap_internal.h"
 
 #define QB 128  /* query rows per tile */
@@ -48,30 +49,12 @@ typedef struct {
     float *dist;
 } knn_job;
 
-/* Restores the max-heap property of (d, j) below position pos. */
-static void sift_down(float *d, int32_t *j, int k, int pos)
-{
-    float dv = d[pos];
-    int32_t jv = j[pos];
-    for (;;) {
-        int c = 2 * pos + 1;
-        if (c >= k) break;
-        if (c + 1 < k && d[c + 1] > d[c]) c++;
-        if (d[c] <= dv) break;
-        d[pos] = d[c];
-        j[pos] = j[c];
-        pos = c;
-    }
-    d[pos] = dv;
-    j[pos] = jv;
-}
-
 static inline void offer(float *hd, int32_t *hj, int kh, int32_t skip, size_t j, float d)
 {
     if (d < hd[0] && (int32_t)j != skip) {
         hd[0] = d > 0.0f ? d : 0.0f;
         hj[0] = (int32_t)j;
-        sift_down(hd, hj, kh, 0);
+        knn_heap_sift_down(hd, hj, kh, 0);
     }
 }
 

@@ -27,8 +27,6 @@ ae_status ae_seeds_rows_from_json(json_object *results, int n_seeds, ae_seeds_re
 /* Writes res->out_dir/summary.json and summary.txt (atomically). */
 ae_status ae_seeds_write_summary(const ae_seeds_result *res, ae_error *err);
 
-/* The metric called name in row r, or NULL. */
-const ae_seed_stat *ae_seeds_row_metric(const ae_seeds_row *r, const char *name);
 /* "0.5067 ± 0.0123 [0.4900–0.5200]" (range when with_range), "0.5067" for
  * one seed, "-" for none. */
 void ae_seeds_cell(const ae_seed_stat *s, int with_range, char *buf, size_t n);

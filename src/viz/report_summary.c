@@ -82,13 +82,6 @@ static int metric_union(const ae_seeds_result *res, const char **names, int max)
     return n;
 }
 
-static const ae_seed_stat *row_metric(const ae_seeds_row *r, const char *name)
-{
-    for (int i = 0; i < r->n_metrics; i++)
-        if (!strcmp(r->metric[i].name, name)) return &r->metric[i];
-    return NULL;
-}
-
 /* A table cell: "mean ± sd" over "min–max", or the one value, or a dash. */
 static void stat_cell(ae_html *h, const ae_seed_stat *s)
 {
@@ -127,7 +120,7 @@ static void summary_table(ae_html *h, const ae_seeds_result *res, const char **m
         ae_html_raw(h, "<tr>");
         row_name_cells(h, row);
         ae_html_fmt(h, "<td class=\"num\">%d</td>", row->n_metrics ? row->metric[0].n : 0);
-        for (int m = 0; m < n_m; m++) stat_cell(h, row_metric(row, metrics[m]));
+        for (int m = 0; m < n_m; m++) stat_cell(h, ae_seeds_row_metric(row, metrics[m]));
         ae_html_raw(h, "</tr>\n");
     }
     ae_html_raw(h, "</tbody></table></div>\n");
@@ -162,7 +155,7 @@ static void seeds_table(ae_html *h, const char *dir, const ae_seeds_result *res)
             ae_html_fmt(h, "<tr><td>seed %llu</td>", seed);
         for (int r = 0; r < res->n_rows; r++)
             for (int m = 0; m < 3; m++) {
-                const ae_seed_stat *s = row_metric(&res->rows[r], shown[m]);
+                const ae_seed_stat *s = ae_seeds_row_metric(&res->rows[r], shown[m]);
                 if (s && isfinite(s->values[i]))
                     ae_html_fmt(h, "<td class=\"num\">%.4f</td>", s->values[i]);
                 else
@@ -201,7 +194,7 @@ ae_status ae_report_seeds_write(const char *dir, ae_error *err)
     const ae_seeds_row *best = NULL;
     const ae_seed_stat *best_acc = NULL;
     for (int r = 0; r < res.n_rows; r++) {
-        const ae_seed_stat *s = row_metric(&res.rows[r], "acc");
+        const ae_seed_stat *s = ae_seeds_row_metric(&res.rows[r], "acc");
         if (s && s->n && (!best_acc || s->mean > best_acc->mean)) best = &res.rows[r], best_acc = s;
     }
     ae_html_fmt(&h, "<dl class=\"facts\"><div><dt>Seeds</dt><dd>%d</dd></div><div><dt>Seed list</dt><dd>", res.seeds.n);

@@ -19,13 +19,6 @@ static int is_file(const char *dir, const char *name)
     return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
-static const ae_seed_stat *row_metric(const ae_seeds_row *r, const char *name)
-{
-    for (int i = 0; i < r->n_metrics; i++)
-        if (!strcmp(r->metric[i].name, name)) return &r->metric[i];
-    return NULL;
-}
-
 static void stat_cell(ae_html *h, const ae_seed_stat *s)
 {
     if (!s || s->n == 0)
@@ -93,7 +86,7 @@ static void results_section(ae_html *h, const char *dir, const ae_sweep_result *
             ae_html_raw(h, "</td><td>");
             ae_html_text(h, row->split);
             ae_html_raw(h, "</td>");
-            for (int m = 0; m < 3; m++) stat_cell(h, row_metric(row, shown[m]));
+            for (int m = 0; m < 3; m++) stat_cell(h, ae_seeds_row_metric(row, shown[m]));
             if (is_file(dir, page)) {
                 ae_html_raw(h, "<td><a href=\"");
                 ae_html_text(h, page); /* escaped: a folder name is letters, digits and . _ + - = , only */
@@ -136,7 +129,7 @@ ae_status ae_report_sweep_write(const char *dir, ae_error *err)
     const ae_seed_stat *best = NULL;
     for (int i = 0; i < res.n_cells; i++)
         for (int r = 0; r < res.cells[i].summary.n_rows; r++) {
-            const ae_seed_stat *s = row_metric(&res.cells[i].summary.rows[r], "acc");
+            const ae_seed_stat *s = ae_seeds_row_metric(&res.cells[i].summary.rows[r], "acc");
             if (s && s->n && (!best || s->mean > best->mean))
                 best = s, best_cell = &res.cells[i], best_row = &res.cells[i].summary.rows[r];
         }
