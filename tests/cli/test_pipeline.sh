@@ -128,4 +128,14 @@ expect_error "a batch larger than the training set" "train\.batch_size = 20000 i
   -- "$AECLUST" train $E --model "$T/b.aenn" "${small[@]}" --set train.batch_size=20000 --quiet
 expect_error "adam eps 0 is out of the schema's range" "train\.eps=0: 0 is out of range" - \
   -- "$AECLUST" train $E --model "$T/b.aenn" --set train.eps=0
+# every experiment file reads: its keys and values pass the schema (summary reads the whole file;
+# the files without a model stop only at that)
+for f in experiments/*.ini; do
+  if "$AECLUST" summary "$f" >/dev/null 2>"$T/err" ||
+     { ! grep -q '^encoder *=' "$f" && grep -q 'needs both an encoder and a decoder' "$T/err"; }; then
+    ok "$f reads"
+  else
+    not_ok "$f reads" "$(cat "$T/err")"
+  fi
+done
 finish
